@@ -1,0 +1,51 @@
+import type { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+/** The Drizzle database, whichever driver is underneath. Services only ever see this type. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle; accepted wherever a `Db` is used for queries. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export type Database = {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Resolves when a trivial query succeeds; used by `/ready`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** A real PostgreSQL through postgres.js. */
+export function openPostgres(url: string): Database {
+  const client = postgres(url, {
+    max: 10,
+    // Fail fast when the database is down instead of queueing requests until they time out.
+    connect_timeout: 5,
+    idle_timeout: 60,
+    // Recycle connections: long-lived ones were measured to slow down on this stack.
+    max_lifetime: 60 * 10,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "postgres",
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** The embedded PGlite database, already opened (on disk, in memory or from a snapshot). */
+export function wrapPglite(client: PGlite): Database {
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    ping: async () => void (await db.execute(sql`select 1`)),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,114 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+
+const id = () => text("id").primaryKey();
+const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+
+export const users = pgTable("users", {
+  id: id(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: at("created_at").notNull(),
+});
+
+export const organizations = pgTable("organizations", {
+  id: id(),
+  name: text("name").notNull(),
+  personal: boolean("personal").notNull().default(false),
+  createdAt: at("created_at").notNull(),
+});
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "member"] }).notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId] }),
+    index("memberships_user_idx").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('owner', 'admin', 'member')`),
+  ],
+);
+
+export const projects = pgTable(
+  "projects",
+  {
+    id: id(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [index("projects_organization_idx").on(t.organizationId)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** sha256 of the full key, hex. The key itself is never stored. */
+    keyHash: text("key_hash").notNull().unique(),
+    keyHint: text("key_hint").notNull(),
+    createdAt: at("created_at").notNull(),
+    lastUsedAt: at("last_used_at"),
+    /** Revoked rows are kept as a terminal marker: a revoked key can never authenticate again. */
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("api_keys_project_idx").on(t.projectId, t.createdAt)],
+);
+
+export const refreshTokens = pgTable(
+  "refresh_tokens",
+  {
+    id: id(),
+    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** Every token rotated from one login shares a family; reuse of a spent token revokes it whole. */
+    familyId: text("family_id").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: at("created_at").notNull(),
+    expiresAt: at("expires_at").notNull(),
+    usedAt: at("used_at"),
+    revokedAt: at("revoked_at"),
+  },
+  (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
+);
+
+export const loginFailures = pgTable(
+  "login_failures",
+  {
+    id: id(),
+    /** The lowercased email tried, or the client address: one row per bucket per failure. */
+    bucket: text("bucket").notNull(),
+    at: at("at").notNull(),
+  },
+  (t) => [index("login_failures_bucket_idx").on(t.bucket, t.at)],
+);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    apiKeyId: text("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "canceled"] }).notNull(),
+    options: jsonb("options").notNull().default({}),
+    result: jsonb("result"),
+    error: jsonb("error"),
+    creditsCharged: integer("credits_charged").notNull().default(0),
+    createdAt: at("created_at").notNull(),
+    startedAt: at("started_at"),
+    finishedAt: at("finished_at"),
+  },
+  (t) => [
+    index("jobs_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),
+    check("jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
+  ],
+);

@@ -1,0 +1,18 @@
+import type { AccessTokens } from "./auth/access-tokens";
+import type { KeyUsage } from "./auth/key-usage";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import type { Db } from "./db/client";
+import type { Logger } from "./http/logger";
+
+/** What the app is built from; tests pass their own database, clock and logger. */
+export type Deps = {
+  db: Db;
+  /** Resolves when the database answers; for `/ready`. */
+  ping: () => Promise<void>;
+  config: Config;
+  clock: Clock;
+  tokens: AccessTokens;
+  keyUsage: KeyUsage;
+  logger: Logger;
+};

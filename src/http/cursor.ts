@@ -1,0 +1,18 @@
+import { ApiError } from "./errors";
+
+/** A page position: the sort key of the last row seen. Opaque to clients (base64url JSON). */
+export type Position = { at: Date; id: string };
+
+export const encodeCursor = (p: Position) =>
+  Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString("base64url");
+
+export function decodeCursor(cursor: string): Position {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
+    const date = new Date(at);
+    if (typeof id === "string" && id.length <= 64 && !Number.isNaN(date.getTime())) return { at: date, id };
+  } catch {
+    // fall through to the client error below
+  }
+  throw new ApiError("validation_failed", "Parameter 'cursor' is not a cursor this API returned. Omit it to start from the first page.");
+}

@@ -1,0 +1,32 @@
+import { ApiError } from "./errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const tooLarge = () => new ApiError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB; send less.`);
+
+/** Refuses an announced oversize body before reading a byte of it. */
+export function checkContentLength(request: Request): void {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+}
+
+/**
+ * The only body parser: JSON, at most 64 KiB (also when sent chunked), and a clear 4xx for
+ * anything else. An empty body parses to undefined and is judged by the route's contract.
+ */
+export async function parseJsonBody(request: Request, contentType: string): Promise<unknown> {
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  if (bytes.byteLength === 0) return undefined;
+  if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      `Send the body as JSON with 'Content-Type: application/json' (got '${contentType.slice(0, 60) || "none"}').`,
+    );
+  }
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new ApiError("invalid_json", "The body is not valid JSON; check quotes, commas and brackets.");
+  }
+}

@@ -1,0 +1,60 @@
+import { Elysia } from "elysia";
+import { isDatabaseUnavailable, databaseErrorCode } from "./db-errors";
+import { ApiError, errorResponse } from "./errors";
+import { checkContentLength, parseJsonBody } from "./json-body";
+import type { Logger } from "./logger";
+import { beginRequest, requestState } from "./request-context";
+
+function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (code === "NOT_FOUND") {
+    const path = new URL(request.url).pathname.slice(0, 200);
+    return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
+  }
+  if (code === "PARSE") return new ApiError("invalid_json", "The body could not be parsed; send JSON.");
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError("service_unavailable", "The database cannot be reached right now. Retry in a few seconds.");
+  }
+  return undefined;
+}
+
+/**
+ * The steps every request goes through, in order:
+ * 1. onRequest: assign the request id (echoed as `X-Request-Id`) and refuse oversize bodies early;
+ * 2. onParse: the JSON-only, size-capped body parser;
+ * 3. (per route) the principal hook authenticates, then validates input against openapi.yaml;
+ * 4. onError: every failure becomes the error envelope; unknown ones are logged without details;
+ * 5. onAfterResponse: one JSON log line with method, path, status, duration, request and principal id.
+ */
+export const pipeline = (logger: Logger, logRequests: boolean) =>
+  new Elysia({ name: "pipeline" })
+    .onRequest(({ request, set }) => {
+      set.headers["x-request-id"] = beginRequest(request).id;
+      checkContentLength(request);
+    })
+    .onParse({ as: "global" }, ({ request, contentType }) => parseJsonBody(request, contentType))
+    .onError({ as: "global" }, ({ error, code, request }) => {
+      const state = requestState(request);
+      const known = toApiError(error, code, request);
+      if (!known) {
+        // Only the error's class and driver code: messages can quote user input or SQL values.
+        logger.error({ requestId: state.id, event: "unhandled_error", errorName: (error as Error)?.name, dbCode: databaseErrorCode(error) });
+      }
+      const apiError = known ?? new ApiError("internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.");
+      state.status = apiError.status;
+      const response = errorResponse(apiError, state.id);
+      response.headers.set("x-request-id", state.id);
+      return response;
+    })
+    .onAfterResponse({ as: "global" }, ({ request, set }) => {
+      if (!logRequests) return;
+      const state = requestState(request);
+      logger.info({
+        method: request.method,
+        path: new URL(request.url).pathname,
+        status: state.status ?? (typeof set.status === "number" ? set.status : 200),
+        durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
+        requestId: state.id,
+        principalId: state.principalId ?? null,
+      });
+    });

@@ -1,0 +1,45 @@
+import { createAccessTokens } from "./auth/access-tokens";
+import { KeyUsage } from "./auth/key-usage";
+import { systemClock } from "./clock";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/open";
+import { createApp } from "./app";
+import { MAX_BODY_BYTES } from "./http/json-body";
+import { jsonLogger } from "./http/logger";
+
+const logger = jsonLogger();
+let config;
+try {
+  config = loadConfig(process.env, (message) => logger.info({ event: "config_warning", message }));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  logger.error({ event: "config_error", message: error.message });
+  process.exit(1);
+}
+
+const database = await openDatabase(config);
+const keyUsage = new KeyUsage(database.db, config.keyUsageFlushMs);
+keyUsage.start();
+const app = createApp({
+  db: database.db,
+  ping: database.ping,
+  config,
+  clock: systemClock,
+  tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
+  keyUsage,
+  logger,
+});
+
+// Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
+app.listen({ port: config.port, maxRequestBodySize: MAX_BODY_BYTES * 4 });
+logger.info({ event: "listening", port: app.server?.port, database: database.kind });
+
+async function shutdown(signal: string) {
+  logger.info({ event: "shutting_down", signal });
+  await app.stop();
+  await keyUsage.stop().catch(() => {});
+  await database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

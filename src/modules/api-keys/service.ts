@@ -1,0 +1,89 @@
+import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { KEY_PREFIX, generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
+import type { SessionPrincipal } from "../../auth/principal";
+import type { Deps } from "../../deps";
+import { apiKeys } from "../../db/schema";
+import { ApiError, notFound } from "../../http/errors";
+import type { Body, Reply } from "../../http/types";
+import { newId } from "../../ids";
+import { requireProject } from "../access";
+
+type ApiKey = Reply<"/private/projects/{projectId}/api-keys", "get", 200>["data"][number];
+type CreatedApiKey = Reply<"/private/projects/{projectId}/api-keys", "post", 201>["data"];
+
+/** Bounds the list (it is not paginated) and the damage of a runaway script creating keys. */
+export const MAX_ACTIVE_KEYS_PER_PROJECT = 100;
+
+const active = (projectId: string) => and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt));
+
+export async function listKeys(deps: Deps, principal: SessionPrincipal, projectId: string): Promise<ApiKey[]> {
+  await requireProject(deps.db, principal, projectId);
+  const rows = await deps.db.select().from(apiKeys).where(active(projectId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map((k) => ({
+    id: k.id,
+    name: k.name,
+    keyHint: k.keyHint,
+    prefix: KEY_PREFIX,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    createdBy: k.createdBy,
+  }));
+}
+
+/** Any member may create a key. Only its hash and hint are stored; the key is returned once. */
+export async function createKey(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  input: Body<"/private/projects/{projectId}/api-keys", "post">,
+): Promise<CreatedApiKey> {
+  await requireProject(deps.db, principal, projectId);
+  const [{ n } = { n: 0 }] = await deps.db.select({ n: count() }).from(apiKeys).where(active(projectId));
+  if (n >= MAX_ACTIVE_KEYS_PER_PROJECT) {
+    throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
+  }
+  const now = deps.clock.now();
+  const key = generateApiKey();
+  const row = { id: newId(now), projectId, createdBy: principal.user.id, name: input.name, keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now };
+  await deps.db.insert(apiKeys).values(row);
+  return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString() };
+}
+
+/** Renaming and revoking are for the key's creator or an owner/admin of the organization. */
+async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
+  const project = await requireProject(deps.db, principal, projectId);
+  const [key] = await deps.db
+    .select({ createdBy: apiKeys.createdBy })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, keyId), active(projectId)))
+    .limit(1);
+  if (!key) throw notFound("API key");
+  if (key.createdBy !== principal.user.id && project.role === "member") {
+    throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
+  }
+}
+
+export async function renameKey(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  keyId: string,
+  input: Body<"/private/projects/{projectId}/api-keys/{id}", "patch">,
+): Promise<void> {
+  await requireManageableKey(deps, principal, projectId, keyId);
+  await deps.db.update(apiKeys).set({ name: input.name }).where(and(eq(apiKeys.id, keyId), active(projectId)));
+}
+
+/**
+ * Marks the key revoked. Every key check reads `revoked_at` from the database, so the next request
+ * with this key, on any process, gets 401. A revoked key is gone from the list; revoking again is 404.
+ */
+export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
+  await requireManageableKey(deps, principal, projectId, keyId);
+  const revoked = await deps.db
+    .update(apiKeys)
+    .set({ revokedAt: deps.clock.now() })
+    .where(and(eq(apiKeys.id, keyId), active(projectId)))
+    .returning({ id: apiKeys.id });
+  if (revoked.length === 0) throw notFound("API key");
+}

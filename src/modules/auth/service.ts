@@ -1,0 +1,71 @@
+import { eq } from "drizzle-orm";
+import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "../../auth/login-throttle";
+import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
+import { databaseErrorCode } from "../../http/db-errors";
+import type { Deps } from "../../deps";
+import { memberships, organizations, projects, users } from "../../db/schema";
+import { ApiError } from "../../http/errors";
+import type { Body, Reply } from "../../http/types";
+import { newId } from "../../ids";
+
+type TokenPair = Reply<"/auth/login", "post", 200>["data"];
+
+const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
+
+/** Creates the user, their personal organization and its "Default project" in one transaction. */
+export async function register(deps: Deps, input: Body<"/auth/register", "post">) {
+  const now = deps.clock.now();
+  const email = input.email.toLowerCase();
+  const passwordHash = await hashPassword(input.password);
+  const user = { id: newId(now), email, name: input.name, passwordHash, createdAt: now };
+  const orgId = newId(now);
+  try {
+    await deps.db.transaction(async (tx) => {
+      await tx.insert(users).values(user);
+      await tx.insert(organizations).values({ id: orgId, name: `${input.name}'s organization`.slice(0, 100), personal: true, createdAt: now });
+      await tx.insert(memberships).values({ organizationId: orgId, userId: user.id, role: "owner", createdAt: now });
+      await tx.insert(projects).values({ id: newId(now), organizationId: orgId, name: "Default project", createdAt: now });
+    });
+  } catch (error) {
+    if (databaseErrorCode(error) === "23505") throw emailTaken(); // unique_violation on email
+    throw error;
+  }
+  return { id: user.id, email, name: user.name, createdAt: now.toISOString() };
+}
+
+async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<TokenPair> {
+  return {
+    accessToken: await deps.tokens.issue(userId),
+    refreshToken: await issueRefreshToken(deps.db, userId, familyId, deps.clock.now(), deps.config.refreshTokenTtlSeconds),
+    tokenType: "Bearer",
+    expiresIn: deps.tokens.ttlSeconds,
+  };
+}
+
+/** Same 401 for an unknown email and a wrong password, in about the same time. */
+export async function login(deps: Deps, input: Body<"/auth/login", "post">, clientIp: string | null): Promise<TokenPair> {
+  const now = deps.clock.now();
+  const email = input.email.toLowerCase();
+  const buckets = [`email:${email}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
+  await assertLoginAllowed(deps.db, buckets, now);
+  const [user] = await deps.db.select().from(users).where(eq(users.email, email)).limit(1);
+  if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) {
+    await recordLoginFailure(deps.db, buckets, now);
+    throw new ApiError("invalid_credentials", "The email or password is wrong.");
+  }
+  await clearAccountFailures(deps.db, buckets[0]!);
+  return tokenPair(deps, user.id, newId(now));
+}
+
+export async function refresh(deps: Deps, input: Body<"/auth/refresh", "post">): Promise<TokenPair> {
+  const spent = await spendRefreshToken(deps.db, input.refreshToken, deps.clock.now());
+  if (!spent) {
+    throw new ApiError("invalid_refresh_token", "The refresh token is invalid, expired or already used. Log in again.");
+  }
+  return tokenPair(deps, spent.userId, spent.familyId);
+}
+
+export async function logout(deps: Deps, input: Body<"/auth/logout", "post">): Promise<void> {
+  await revokeByToken(deps.db, input.refreshToken, deps.clock.now());
+}

@@ -1,0 +1,58 @@
+import { asc, eq } from "drizzle-orm";
+import type { Principal, SessionPrincipal } from "../../auth/principal";
+import type { Deps } from "../../deps";
+import { memberships, projects } from "../../db/schema";
+import type { Body, Reply } from "../../http/types";
+import { newId } from "../../ids";
+import { requireMembership, requireProject } from "../access";
+
+type Project = Reply<"/private/projects", "get", 200>["data"][number];
+
+const toProject = (p: typeof projects.$inferSelect): Project => ({
+  id: p.id,
+  organizationId: p.organizationId,
+  name: p.name,
+  createdAt: p.createdAt.toISOString(),
+});
+
+export async function listOrganizationProjects(deps: Deps, principal: SessionPrincipal, orgId: string): Promise<Project[]> {
+  await requireMembership(deps.db, principal.user.id, orgId);
+  const rows = await deps.db
+    .select()
+    .from(projects)
+    .where(eq(projects.organizationId, orgId))
+    .orderBy(asc(projects.createdAt), asc(projects.id));
+  return rows.map(toProject);
+}
+
+/** Any member may create a project in their organization. */
+export async function createProject(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  input: Body<"/private/organizations/{orgId}/projects", "post">,
+): Promise<Project> {
+  await requireMembership(deps.db, principal.user.id, orgId);
+  const now = deps.clock.now();
+  const project = { id: newId(now), organizationId: orgId, name: input.name, createdAt: now };
+  await deps.db.insert(projects).values(project);
+  return toProject(project);
+}
+
+export async function listReachableProjects(deps: Deps, principal: SessionPrincipal): Promise<Project[]> {
+  const rows = await deps.db
+    .select({ project: projects })
+    .from(projects)
+    .innerJoin(memberships, eq(memberships.organizationId, projects.organizationId))
+    .where(eq(memberships.userId, principal.user.id))
+    .orderBy(asc(projects.createdAt), asc(projects.id));
+  return rows.map((r) => toProject(r.project));
+}
+
+export async function getProject(deps: Deps, principal: Principal, projectId: string) {
+  const p = await requireProject(deps.db, principal, projectId);
+  return {
+    ...toProject(p),
+    organization: { id: p.organizationId, name: p.organizationName },
+  } satisfies Reply<"/projects/{projectId}", "get", 200>["data"];
+}
