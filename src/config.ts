@@ -18,6 +18,12 @@ export type Config = {
   trustProxy: boolean;
   /** Emit one JSON log line per request. */
   logRequests: boolean;
+  /** Verified API keys and access tokens kept in memory per process; 0 turns the caches off. */
+  authCacheSize: number;
+  /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
+  authCacheTtlMs: number;
+  /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
+  benchPublicTwin: boolean;
 };
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +68,12 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
   return secret;
 }
 
+function benchTwin(env: Env, production: boolean): boolean {
+  const on = flag(env, "BENCH_PUBLIC_TWIN", false);
+  if (on && production) throw new ConfigError("BENCH_PUBLIC_TWIN serves a project without authentication; it is refused when NODE_ENV=production.");
+  return on;
+}
+
 export function loadConfig(env: Env = process.env, warn: (msg: string) => void = console.warn): Config {
   const production = env.NODE_ENV === "production";
   const dataDir = env.DATA_DIR || "./data";
@@ -76,5 +88,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     keyUsageFlushMs: integer(env, "KEY_USAGE_FLUSH_MS", 1000, 10, 5000),
     trustProxy: flag(env, "TRUST_PROXY", false),
     logRequests: flag(env, "LOG_REQUESTS", true),
+    authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
+    authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
+    benchPublicTwin: benchTwin(env, production),
   };
 }

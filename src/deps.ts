@@ -1,4 +1,6 @@
 import type { AccessTokens } from "./auth/access-tokens";
+import type { InvalidationBus } from "./auth/invalidation";
+import type { KeyCache } from "./auth/key-cache";
 import type { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
@@ -14,5 +16,9 @@ export type Deps = {
   clock: Clock;
   tokens: AccessTokens;
   keyUsage: KeyUsage;
+  /** Verified API keys, emptied by `invalidation` when keys end. */
+  keyCache: KeyCache;
+  /** Commits a change that ends cached keys and tells every process; see src/auth/invalidation.ts. */
+  invalidation: InvalidationBus;
   logger: Logger;
 };

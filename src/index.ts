@@ -1,9 +1,11 @@
 import { createAccessTokens } from "./auth/access-tokens";
+import { createKeyCaching } from "./auth/invalidation";
 import { KeyUsage } from "./auth/key-usage";
 import { systemClock } from "./clock";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/open";
 import { createApp } from "./app";
+import type { Deps } from "./deps";
 import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger } from "./http/logger";
 
@@ -20,15 +22,22 @@ try {
 const database = await openDatabase(config);
 const keyUsage = new KeyUsage(database.db, config.keyUsageFlushMs);
 keyUsage.start();
-const app = createApp({
+const { keyCache, invalidation } = createKeyCaching(database, config, logger);
+await invalidation.start();
+const deps: Deps = {
   db: database.db,
   ping: database.ping,
   config,
   clock: systemClock,
-  tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
+  tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
   keyUsage,
+  keyCache,
+  invalidation,
   logger,
-});
+};
+const app = createApp(deps);
+// Test-only, for `bun run bench`: refused in production by config.ts, and never part of the contract.
+if (config.benchPublicTwin) app.use((await import("../bench/public-twin")).publicTwin(deps));
 
 // Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
 app.listen({ port: config.port, maxRequestBodySize: MAX_BODY_BYTES * 4 });
@@ -38,6 +47,7 @@ async function shutdown(signal: string) {
   logger.info({ event: "shutting_down", signal });
   await app.stop();
   await keyUsage.stop().catch(() => {});
+  await invalidation.stop();
   await database.close();
   process.exit(0);
 }

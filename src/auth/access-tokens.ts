@@ -1,4 +1,5 @@
 import { jwt } from "@elysiajs/jwt";
+import { LruCache } from "./lru";
 
 export type AccessTokens = {
   /** A signed HS256 JWT for the user, valid `ttlSeconds`. */
@@ -8,16 +9,25 @@ export type AccessTokens = {
   ttlSeconds: number;
 };
 
-/** Dashboard access tokens, signed with @elysiajs/jwt (jose underneath). */
-export function createAccessTokens(secret: string, ttlSeconds: number): AccessTokens {
+/**
+ * Dashboard access tokens, signed with @elysiajs/jwt (jose underneath). A verified token is
+ * remembered until its `exp` (at most `cacheSize` of them): the same string verifies the same way
+ * until then, and access tokens are never revoked early (logout ends the refresh token).
+ * Failures are not cached, so garbage cannot crowd out real sessions.
+ */
+export function createAccessTokens(secret: string, ttlSeconds: number, cacheSize = 0): AccessTokens {
   const signer = jwt({ name: "jwt", secret, alg: "HS256" }).decorator.jwt;
+  const verified = new LruCache<string>(cacheSize);
   return {
     ttlSeconds,
     issue: (userId) =>
       signer.sign({ sub: userId, typ: "access", exp: Math.floor(Date.now() / 1000) + ttlSeconds }),
     async verify(token) {
+      const cached = verified.get(token, Date.now());
+      if (cached) return cached;
       const payload = await signer.verify(token, { algorithms: ["HS256"] });
       if (!payload || payload.typ !== "access" || typeof payload.sub !== "string") return null;
+      if (typeof payload.exp === "number") verified.set(token, payload.sub, payload.exp * 1000);
       return payload.sub;
     },
   };

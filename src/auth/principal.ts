@@ -30,7 +30,8 @@ export async function authenticate(deps: Deps, header: string | undefined): Prom
   if (token.startsWith(KEY_PREFIX)) {
     // Shape and checksum first: a made-up or mistyped key never reaches the database.
     if (!isWellFormedApiKey(token)) throw invalidKey();
-    const key = await findActiveKey(deps.db, hashApiKey(token));
+    const hash = hashApiKey(token);
+    const key = await deps.keyCache.resolve(hash, () => findActiveKey(deps.db, hash));
     if (!key) throw invalidKey();
     deps.keyUsage.record(key.keyId, deps.clock.now());
     return { via: "apiKey", user: { id: key.userId }, keyId: key.keyId, projectId: key.projectId, organizationId: key.organizationId };

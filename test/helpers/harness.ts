@@ -1,5 +1,6 @@
 import { createApp, type App } from "../../src/app";
 import { createAccessTokens } from "../../src/auth/access-tokens";
+import { createKeyCaching } from "../../src/auth/invalidation";
 import { KeyUsage } from "../../src/auth/key-usage";
 import type { Clock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
@@ -51,13 +52,17 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     info: (fields) => void logs.push({ level: "info", ...fields }),
     error: (fields) => void logs.push({ level: "error", ...fields }),
   };
+  const { keyCache, invalidation } = createKeyCaching(database, config, logger);
+  await invalidation.start();
   const deps: Deps = {
     db: database.db,
     ping: database.ping,
     config,
     clock,
-    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds),
+    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
     keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
+    keyCache,
+    invalidation,
     logger,
   };
   const app = createApp(deps);
@@ -87,6 +92,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     request,
     async close() {
       await deps.keyUsage.stop().catch(() => {});
+      await deps.invalidation.stop();
       await database.close();
     },
   };

@@ -71,19 +71,23 @@ export async function renameKey(
   input: Body<"/private/projects/{projectId}/api-keys/{id}", "patch">,
 ): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
+  // No cache invalidation: the key cache holds ids, never the name.
   await deps.db.update(apiKeys).set({ name: input.name }).where(and(eq(apiKeys.id, keyId), active(projectId)));
 }
 
 /**
- * Marks the key revoked. Every key check reads `revoked_at` from the database, so the next request
- * with this key, on any process, gets 401. A revoked key is gone from the list; revoking again is 404.
+ * Marks the key revoked (the row stays as a terminal marker) and, in the same commit, tells every
+ * server process to drop the key from its cache: the next request with it, anywhere, gets 401.
+ * A revoked key is gone from the list; revoking again is 404.
  */
 export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
-  const revoked = await deps.db
-    .update(apiKeys)
-    .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(apiKeys.id, keyId), active(projectId)))
-    .returning({ id: apiKeys.id });
-  if (revoked.length === 0) throw notFound("API key");
+  await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+    const revoked = await tx
+      .update(apiKeys)
+      .set({ revokedAt: deps.clock.now() })
+      .where(and(eq(apiKeys.id, keyId), active(projectId)))
+      .returning({ id: apiKeys.id });
+    if (revoked.length === 0) throw notFound("API key");
+  });
 }

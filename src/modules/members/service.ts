@@ -58,11 +58,12 @@ export async function addMember(
 
 /**
  * Anyone may leave; owners and admins remove others, and only an owner removes an owner. The last
- * owner stays. Removing a member also disables their keys here: key checks join on membership.
+ * owner stays. Removing a member also disables their keys here: key checks join on membership,
+ * and the commit tells every process to drop that user's cached keys for this organization.
  */
 export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
   const callerRole = await requireMembership(deps.db, principal.user.id, orgId);
-  await deps.db.transaction(async (tx) => {
+  await deps.invalidation.commit({ kind: "member", organizationId: orgId, userId }, async (tx) => {
     const [target] = await tx
       .select({ role: memberships.role })
       .from(memberships)
