@@ -7,8 +7,8 @@ import { type Invalidation, KeyCache } from "./key-cache";
 
 /** The LISTEN/NOTIFY channel every server process on one database shares. */
 export const CHANNEL = "azscraper_auth_invalidation";
-/** Shown in pg_stat_activity, so an operator (or a fault test) can find the listener's connection. */
-export const LISTENER_APP_NAME = "azscraper-auth-listener";
+/** Shown in pg_stat_activity, so an operator (or a fault test) can find a process's listener connection. */
+export const listenerAppName = (pid = process.pid) => `azscraper-auth-listener-${pid}`;
 const RETRY_MS = [50, 100, 250, 500, 1000];
 
 function parse(payload: string): Invalidation {
@@ -69,7 +69,7 @@ export class InvalidationBus {
       idle_timeout: null,
       max_lifetime: null,
       fetch_types: false,
-      connection: { ...options.connection, application_name: LISTENER_APP_NAME },
+      connection: { ...options.connection, application_name: listenerAppName() },
       onnotify: (channel: string, payload: string) => channel === CHANNEL && this.receive(payload),
       onclose: () => this.lost(),
     } as unknown as postgres.Options<{}>));

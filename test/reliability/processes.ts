@@ -1,0 +1,109 @@
+import type { Subprocess } from "bun";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import postgres from "postgres";
+import { TEST_JWT_SECRET } from "../helpers/harness";
+
+/** Helpers for tests that run the real server as separate processes on a throwaway database. */
+export const ADMIN_URL = process.env.TEST_DATABASE_URL;
+const root = join(import.meta.dir, "../..");
+
+export type ThrowawayDatabase = { url: string; name: string; admin: postgres.Sql; drop(): Promise<void> };
+
+export async function throwawayDatabase(adminUrl = ADMIN_URL!): Promise<ThrowawayDatabase> {
+  const name = `azs_rel_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 2, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    admin,
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+export type ServerProcess = {
+  base: string;
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Every line the process printed so far (stdout and stderr). */
+  output: string[];
+  exited: Promise<number>;
+};
+
+/** Starts `bun src/index.ts` and resolves once it logs that it listens. */
+export async function startServer(port: number, env: Record<string, string>): Promise<ServerProcess> {
+  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: `/tmp/azs-rel-${port}`, LOG_REQUESTS: "false", ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const output: string[] = [];
+  let listening!: () => void;
+  const ready = new Promise<void>((resolve) => (listening = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let rest = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        output.push(line);
+        if (line.includes('"event":"listening"')) listening();
+      }
+    }
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  const exited = proc.exited;
+  const failed = exited.then((code) => Promise.reject(new Error(`server exited with ${code}: ${output.join("\n")}`)));
+  await Promise.race([ready, failed, Bun.sleep(30_000).then(() => Promise.reject(new Error("server did not start in 30 s")))]);
+  failed.catch(() => {});
+  return { base: `http://127.0.0.1:${port}`, proc, output, exited };
+}
+
+/** A JSON request; `status` 0 means the connection failed. Never waits longer than `timeoutMs`. */
+export async function call(base: string, method: string, path: string, opts: { token?: string; body?: unknown; timeoutMs?: number } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  try {
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+  } catch (error) {
+    return { status: 0, body: undefined, error, headers: new Headers() };
+  }
+}
+
+export type Seeded = { token: string; projectId: string; orgId: string; userId: string; email: string; password: string };
+
+/** Registers and logs in a user through the running server. */
+export async function seedUser(base: string, label = "rel"): Promise<Seeded> {
+  const email = `${label}-${randomBytes(5).toString("hex")}@example.com`;
+  const password = `pw-${randomBytes(8).toString("hex")}`;
+  const reg = await call(base, "POST", "/auth/register", { body: { email, password, name: label } });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.body)}`);
+  const login = await call(base, "POST", "/auth/login", { body: { email, password } });
+  const token = login.body.data.accessToken as string;
+  const projects = await call(base, "GET", "/private/projects", { token });
+  const project = projects.body.data[0];
+  return { token, projectId: project.id, orgId: project.organizationId, userId: reg.body.data.id, email, password };
+}
+
+export async function createKeyVia(base: string, user: Seeded, name = "rel-key") {
+  const res = await call(base, "POST", `/private/projects/${user.projectId}/api-keys`, { token: user.token, body: { name } });
+  if (res.status !== 201) throw new Error(`create key: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data as { id: string; key: string };
+}
