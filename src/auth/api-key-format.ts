@@ -33,6 +33,17 @@ export function generateApiKey(): string {
   return KEY_PREFIX + random + checksum(random);
 }
 
+/**
+ * A well-formed key that shares all but the last `change` random characters with `key`: what a
+ * guess at a real key looks like. For the timing benchmark, which checks that such a near miss
+ * is answered as fast as a key with nothing in common.
+ */
+export function lookalikeApiKey(key: string, change = 6): string {
+  let random = key.slice(KEY_PREFIX.length, KEY_PREFIX.length + RANDOM_LENGTH - change);
+  while (random.length < RANDOM_LENGTH) random += ALPHABET[randomInt(62)];
+  return KEY_PREFIX + random + checksum(random);
+}
+
 /** True when the string has the key's shape and its checksum matches. */
 export function isWellFormedApiKey(candidate: string): boolean {
   if (candidate.length !== KEY_LENGTH || !BODY.test(candidate)) return false;

@@ -69,6 +69,8 @@ export class InvalidationBus {
       idle_timeout: null,
       max_lifetime: null,
       fetch_types: false,
+      // Its own retry count: sharing the pool's would lengthen the pool's back-off during outages.
+      shared: { retries: 0, typeArrayMap: {} },
       connection: { ...options.connection, application_name: listenerAppName() },
       onnotify: (channel: string, payload: string) => channel === CHANNEL && this.receive(payload),
       onclose: () => this.lost(),

@@ -23,8 +23,11 @@ export type Database = {
 export function openPostgres(url: string): Database {
   const client = postgres(url, {
     max: 10,
-    // Fail fast when the database is down instead of queueing requests until they time out.
-    connect_timeout: 5,
+    // Fail fast when the database is down instead of queueing requests until they time out:
+    // a request waits at most one connect attempt (3 s) or one short back-off, never postgres.js's
+    // default back-off, which grows to 20 s and holds every queued query that long.
+    connect_timeout: 3,
+    backoff: (retries: number) => Math.min(0.05 * retries, 0.5),
     idle_timeout: 60,
     // Recycle connections: long-lived ones were measured to slow down on this stack.
     max_lifetime: 60 * 10,

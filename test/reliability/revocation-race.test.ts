@@ -36,7 +36,7 @@ afterAll(async () => {
   b?.proc.kill();
   await Promise.all([a?.exited, b?.exited]);
   await db?.drop();
-});
+}, 30_000);
 
 type Shot = { server: "a" | "b"; sentAt: number; status: number };
 
