@@ -1,8 +1,9 @@
 import { Elysia } from "elysia";
-import { isDatabaseUnavailable, databaseErrorCode } from "./db-errors";
+import { isDatabaseUnavailable, databaseErrorCode, isUnstorableText } from "./db-errors";
 import { ApiError, errorResponse } from "./errors";
 import { checkContentLength, parseJsonBody } from "./json-body";
 import type { Logger } from "./logger";
+import { requestValidators } from "./spec";
 import { beginRequest, requestState } from "./request-context";
 
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
@@ -12,6 +13,9 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
     return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
   }
   if (code === "PARSE") return new ApiError("invalid_json", "The body could not be parsed; send JSON.");
+  if (isUnstorableText(error)) {
+    return new ApiError("validation_failed", "The request contains a character that cannot be stored, such as \\u0000. Remove it and retry.");
+  }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database cannot be reached right now. Retry in a few seconds.");
   }
@@ -32,7 +36,10 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       set.headers["x-request-id"] = beginRequest(request).id;
       checkContentLength(request);
     })
-    .onParse({ as: "global" }, ({ request, contentType }) => parseJsonBody(request, contentType))
+    // An operation without a body in openapi.yaml ignores one (a DELETE body means nothing, RFC 9110).
+    .onParse({ as: "global" }, ({ request, contentType, route }) =>
+      requestValidators.get(`${request.method} ${route}`)?.body ? parseJsonBody(request, contentType) : null,
+    )
     .onError({ as: "global" }, ({ error, code, request }) => {
       const state = requestState(request);
       const known = toApiError(error, code, request);

@@ -8,7 +8,8 @@ import { TEST_JWT_SECRET } from "../helpers/harness";
 export const ADMIN_URL = process.env.TEST_DATABASE_URL;
 const root = join(import.meta.dir, "../..");
 
-export type ThrowawayDatabase = { url: string; name: string; admin: postgres.Sql; drop(): Promise<void> };
+/** `admin` is connected to the server's maintenance database, `sql` to the throwaway one. */
+export type ThrowawayDatabase = { url: string; name: string; admin: postgres.Sql; sql: postgres.Sql; drop(): Promise<void> };
 
 export async function throwawayDatabase(adminUrl = ADMIN_URL!): Promise<ThrowawayDatabase> {
   const name = `azs_rel_${randomBytes(6).toString("hex")}`;
@@ -16,11 +17,14 @@ export async function throwawayDatabase(adminUrl = ADMIN_URL!): Promise<Throwawa
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
   return {
     url: url.toString(),
     name,
     admin,
+    sql,
     async drop() {
+      await sql.end({ timeout: 5 });
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
     },
