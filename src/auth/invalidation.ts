@@ -41,16 +41,19 @@ export class InvalidationBus {
   /**
    * Runs `work` in a transaction that also issues the NOTIFY. PostgreSQL delivers a notification
    * only when (and only if) its transaction commits, so other processes hear of the change exactly
-   * after the commit. This process applies it itself right after the commit, before it answers.
+   * after the commit. This process applies it itself right after the commit, before it answers;
+   * also when the commit failed, since its outcome may be unknown and dropping entries is harmless.
    */
   async commit<T>(event: Invalidation, work: (tx: Tx) => Promise<T>): Promise<T> {
-    const result = await this.database.db.transaction(async (tx) => {
-      const out = await work(tx);
-      await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
-      return out;
-    });
-    this.cache.invalidate(event);
-    return result;
+    try {
+      return await this.database.db.transaction(async (tx) => {
+        const out = await work(tx);
+        await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(event)})`);
+        return out;
+      });
+    } finally {
+      this.cache.invalidate(event);
+    }
   }
 
   /** Starts listening; the cache is trusted from the moment the first LISTEN succeeds. */
