@@ -4,7 +4,7 @@
  * drives them with wrk from another process, prints a table and writes bench/results.json.
  * Cases are measured in interleaved rounds and reported as medians, so a neighbour's load on a
  * shared machine hits every case alike. Needs wrk (Debian: apt-get install -y wrk).
- * BENCH_SECONDS (default 5) per case and round, BENCH_ROUNDS (default 3); BENCH_DATABASE_URL or
+ * BENCH_SECONDS (default 5) per case and round, BENCH_ROUNDS (default 5); BENCH_DATABASE_URL or
  * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server to use.
  */
 import { writeFileSync } from "node:fs";
@@ -18,7 +18,7 @@ import { measureTimingGap } from "./timing";
 import { rotatingTokensScript, runWrk, type LoadResult, type LoadSpec } from "./wrk";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 50;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -65,7 +65,8 @@ try {
   for (const c of cases) await runWrk({ ...c.spec, seconds: 2, connections: CONNECTIONS }); // warm-up: JIT, pools, caches
   const results = new Map<string, LoadResult[]>(cases.map((c) => [c.label, []]));
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const c of cases) {
+    // Every other round runs backwards, so no case always follows the same neighbour.
+    for (const c of round % 2 ? cases : [...cases].reverse()) {
       const r = await runWrk({ ...c.spec, seconds: SECONDS, connections: CONNECTIONS });
       results.get(c.label)!.push(r);
       console.log(`round ${round}  ${c.label.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createAccessTokens } from "../../src/auth/access-tokens";
+import { generateApiKey } from "../../src/auth/api-key-format";
 import type { ActiveKey } from "../../src/auth/api-key-lookup";
 import { InvalidationBus } from "../../src/auth/invalidation";
 import { KeyCache } from "../../src/auth/key-cache";
 import { LruCache } from "../../src/auth/lru";
+import { authenticate } from "../../src/auth/principal";
+import type { Deps } from "../../src/deps";
 import type { Database } from "../../src/db/client";
 import { silentLogger } from "../../src/http/logger";
 import { freshDatabase } from "../helpers/database";
@@ -112,6 +115,19 @@ describe("the key cache", () => {
     await cache.resolve("h1", lookup);
     await cache.resolve("h1", lookup);
     expect(lookup.calls).toBe(3);
+  });
+});
+
+describe("the hot path", () => {
+  test("a malformed key (prefix, length or checksum) is refused before any database work", async () => {
+    const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
+    const deps = { db: untouchable, keyCache: trustedCache() } as unknown as Deps;
+    const good = generateApiKey();
+    const flipped = good.slice(0, 10) + (good[10] === "a" ? "b" : "a") + good.slice(11); // checksum no longer matches
+    for (const key of ["azs_short", `${good}x`, flipped, `azs_${"!".repeat(42)}`]) {
+      await expect(authenticate(deps, `Bearer ${key}`)).rejects.toMatchObject({ code: "invalid_api_key" });
+    }
+    await expect(authenticate(deps, `Bearer ${good}`)).rejects.toThrow("the database was touched");
   });
 });
 
