@@ -23,7 +23,7 @@ type Row = { case: string; keysInDb: number; rps: number; p50Ms: number; p99Ms: 
 type Timing = { pairs: number; unknownMedianUs: number; lookalikeMedianUs: number; medianGapUs: number };
 
 /** The results as Markdown tables, ready to paste into docs/performance.md. */
-export function printReport(rows: Row[], ratios: Record<string, number>, timing: Timing, targets: Record<string, boolean>, about: object) {
+export function printReport(rows: Row[], ratios: Record<string, number>, timing: Timing, authCostUs: Record<string, number>, targets: Record<string, boolean>, about: object) {
   console.log("\n| case | keys in DB | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(`| ${r.case} | ${r.keysInDb.toLocaleString("en")} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
@@ -34,6 +34,9 @@ export function printReport(rows: Row[], ratios: Record<string, number>, timing:
     `\nTiming, ${timing.pairs} sequential pairs: unknown key median ${timing.unknownMedianUs.toFixed(1)} µs, ` +
       `near-miss key median ${timing.lookalikeMedianUs.toFixed(1)} µs, gap ${timing.medianGapUs.toFixed(1)} µs\n`,
   );
+  console.log("| the check alone, in process | µs per call |\n|---|---:|");
+  for (const [k, v] of Object.entries(authCostUs)) console.log(`| ${k} | ${v.toFixed(2)} |`);
+  console.log("");
   for (const [k, ok] of Object.entries(targets)) console.log(`${ok ? "met   " : "MISSED"}  ${k}`);
   console.log(`\nmachine: ${JSON.stringify(about)}`);
 }

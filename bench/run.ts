@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createAccessTokens } from "../src/auth/access-tokens";
 import { TEST_JWT_SECRET } from "../test/helpers/harness";
 import { startServer, type ServerProcess } from "../test/reliability/processes";
+import { measureAuthCost } from "./auth-cost";
 import { machine, printReport, rssMiB } from "./report";
 import { benchDatabase, fillKeys, seedProject } from "./seed";
 import { measureTimingGap } from "./timing";
@@ -88,6 +89,7 @@ try {
     };
   });
   const timing = await measureTimingGap(project(smallOn, seedSmall.projectId), seedSmall.keys[0]!);
+  const authCostUs = await measureAuthCost(small.url, seedSmall.keys, seedSmall.userId);
 
   const rps = (label: string) => rows.find((r) => r.case === label)!.rps;
   const ratios = {
@@ -106,8 +108,8 @@ try {
     "no errors in any run": rows.every((r) => r.errors === 0),
   };
   const about = await machine(ADMIN_URL, `wrk 1 thread × ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds × ${SECONDS} s per case (medians), after a 2 s warm-up`);
-  printReport(rows, ratios, timing, targets, about);
-  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, targets }, null, 2) + "\n");
+  printReport(rows, ratios, timing, authCostUs, targets, about);
+  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets }, null, 2) + "\n");
   process.exitCode = Object.values(targets).every(Boolean) ? 0 : 1;
 } finally {
   for (const s of servers) s.proc.kill("SIGTERM");
