@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { startServer, type RunningServer } from "./helpers/server";
+
+/**
+ * The dashboard end to end, in Debian's Chromium (`apt-get install -y chromium`; never a
+ * downloaded browser), against a real server process. Skipped where that Chromium is missing.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+const SCREENSHOT = join(import.meta.dir, "../docs/screenshots/api-keys-tab.png");
+
+let server: RunningServer;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+const problems: string[] = [];
+const person = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
+
+/** Retries an assertion until it holds (the page updates asynchronously), failing after 10 s. */
+async function eventually(assertion: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await assertion();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await Bun.sleep(50);
+    }
+  }
+}
+
+const visible = (locator: Locator) => locator.waitFor({ state: "visible" });
+const gone = (locator: Locator) => locator.waitFor({ state: "detached" });
+const text = (locator: Locator, expected: string) => eventually(async () => expect((await locator.textContent())?.trim()).toBe(expected));
+const focused = (locator: Locator) => eventually(async () => expect(await locator.evaluate((el) => el === document.activeElement)).toBe(true));
+const selected = (select: Locator, label: string) =>
+  eventually(async () => expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text)).toBe(label));
+const count = (locator: Locator, n: number) => eventually(async () => expect(await locator.count()).toBe(n));
+
+async function jobsStatus(projectId: string, key: string): Promise<number> {
+  const response = await fetch(`${server.baseUrl}/projects/${projectId}/jobs`, { headers: { authorization: `Bearer ${key}` } });
+  return response.status;
+}
+
+const projectIdFromUrl = () => /#\/projects\/([0-9a-f]+)\//.exec(page.url())![1]!;
+const row = (name: string) => page.locator("tbody tr", { has: page.locator("td.key-name", { hasText: new RegExp(`^${name}$`) }) });
+
+/** Opens Create key, names the key, and reads the full key from the one-time dialog, then closes it. */
+async function createKeyInDialog(name: string): Promise<string> {
+  await page.getByRole("button", { name: "Create key", exact: true }).click();
+  await page.getByLabel("Key name").fill(name);
+  await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
+  const field = page.getByLabel("Your new API key");
+  await visible(field);
+  const key = await field.inputValue();
+  await page.getByRole("button", { name: "Done" }).click();
+  await gone(page.getByRole("dialog"));
+  await count(row(name), 1);
+  return key;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))("the dashboard in a real browser", () => {
+  beforeAll(async () => {
+    server = await startServer({ KEY_USAGE_FLUSH_MS: "50" });
+    userDataDir = mkdtempSync(join(tmpdir(), "azs-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      viewport: { width: 1440, height: 900 },
+      colorScheme: "light",
+      baseURL: server.baseUrl,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    // 4xx answers the test provokes are logged as "Failed to load resource"; anything else (a CSP
+    // violation is "Refused to ...") is a problem.
+    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  test("a person signs up and lands on the Default project's API keys tab, which explains keys and shows the curl line", async () => {
+    await page.goto("/");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Your name").fill(person.name);
+    await page.getByLabel("Email").fill(person.email);
+    await page.getByLabel("Password").fill(person.password);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+    await selected(page.getByLabel("Organization"), `${person.name}'s organization`);
+    await selected(page.getByLabel("Project", { exact: true }), "Default project");
+    await visible(page.getByRole("heading", { name: "No API keys yet" }));
+    expect(await page.locator("pre.curl").textContent()).toContain(`curl -sS "${server.baseUrl}/projects/${projectIdFromUrl()}/jobs"`);
+  }, 30_000);
+
+  test("the session is an HttpOnly SameSite=Strict cookie and nothing is kept in web storage", async () => {
+    const cookies = await context.cookies();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ name: "azs_dashboard_session", httpOnly: true, sameSite: "Strict", path: "/dashboard/session", secure: false });
+    expect(await page.evaluate(() => [document.cookie, localStorage.length, sessionStorage.length])).toEqual(["", 0, 0]);
+  }, 30_000);
+
+  test("an API error is shown next to the control in words, and Escape closes the dialog back onto its button", async () => {
+    await page.getByRole("button", { name: "Create key", exact: true }).click();
+    await focused(page.getByLabel("Key name"));
+    await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
+    await text(page.getByRole("dialog").getByRole("alert"), "Field 'name' must not be blank.");
+    expect(await page.getByLabel("Key name").getAttribute("aria-invalid")).toBe("true");
+    await page.keyboard.press("Escape");
+    await gone(page.getByRole("dialog"));
+    await focused(page.getByRole("button", { name: "Create key", exact: true }));
+  }, 30_000);
+
+  test("a key from the one-time dialog calls the API; renamed and revoked in place, it then gets 401", async () => {
+    const projectId = projectIdFromUrl();
+    const key = await createKeyInDialog("ci-pipeline");
+    expect(key).toMatch(/^azs_[0-9A-Za-z]{42}$/);
+    expect(await jobsStatus(projectId, key)).toBe(200);
+    await text(row("ci-pipeline").locator("code"), `azs_••••${key.slice(-4)}`);
+    await text(row("ci-pipeline").locator('td[data-label="Created by"]'), "You");
+
+    await page.getByRole("button", { name: "Rename ci-pipeline" }).click();
+    const input = page.getByLabel("New name for key ci-pipeline");
+    await focused(input);
+    await input.fill("ci-pipeline-prod");
+    await input.press("Enter");
+    await count(row("ci-pipeline-prod"), 1);
+    await focused(page.getByRole("button", { name: "Rename ci-pipeline-prod" }));
+
+    await page.getByRole("button", { name: "Revoke ci-pipeline-prod" }).click();
+    const confirm = page.getByRole("dialog", { name: "Revoke the key “ci-pipeline-prod”?" });
+    expect(await confirm.textContent()).toContain(`azs_••••${key.slice(-4)}`);
+    await confirm.getByRole("button", { name: "Revoke “ci-pipeline-prod”" }).click();
+    await gone(page.getByRole("dialog"));
+    await gone(row("ci-pipeline-prod"));
+    expect(await jobsStatus(projectId, key)).toBe(401);
+  }, 30_000);
+
+  test("after the dialog closes the key is nowhere in the page, and a reload keeps the session", async () => {
+    const key = await createKeyInDialog("nightly-export");
+    const inPage = () =>
+      page.evaluate((k) => document.documentElement.outerHTML.includes(k) || [...document.querySelectorAll("input, textarea")].some((i) => (i as HTMLInputElement).value.includes(k)), key);
+    expect(await inPage()).toBe(false);
+    await page.reload();
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+    await count(row("nightly-export"), 1);
+    expect(await inPage()).toBe(false);
+    expect(await jobsStatus(projectIdFromUrl(), key)).toBe(200);
+  }, 30_000);
+
+  test("the keys tab shows last use as a relative time with the exact time on hover (screenshot with 3 keys)", async () => {
+    const projectId = projectIdFromUrl();
+    const used = await createKeyInDialog("price-tracker");
+    await createKeyInDialog("staging-crawler");
+    expect(await jobsStatus(projectId, used)).toBe(200);
+    await Bun.sleep(300); // lastUsedAt is flushed every KEY_USAGE_FLUSH_MS (50 ms here)
+    await page.getByRole("link", { name: "Jobs" }).click();
+    await page.getByRole("link", { name: "API keys" }).click();
+    const lastUsed = row("price-tracker").locator('td[data-label="Last used"] time');
+    await text(lastUsed, "just now");
+    expect(await lastUsed.getAttribute("title")).toMatch(/\d{4}/);
+    await text(row("staging-crawler").locator('td[data-label="Last used"]'), "Never");
+    await count(page.locator("tbody tr"), 3);
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  }, 30_000);
+
+  test("at 360 px wide nothing overflows sideways", async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }, 30_000);
+
+  test("a new project can be created and picked from the switcher", async () => {
+    await page.getByRole("button", { name: "New project" }).click();
+    await page.getByLabel("Project name").fill("Price tracker");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await selected(page.getByLabel("Project", { exact: true }), "Price tracker");
+    await visible(page.getByRole("heading", { name: "No API keys yet" }));
+    await page.getByLabel("Project", { exact: true }).selectOption({ label: "Default project" });
+    await count(page.locator("tbody tr"), 3);
+    await focused(page.getByLabel("Project", { exact: true }));
+  }, 30_000);
+
+  test("signing out ends the session for good; a wrong password is refused in words; signing in again works", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await visible(page.getByRole("heading", { name: "Sign in to the dashboard" }));
+    await page.reload();
+    await visible(page.getByRole("heading", { name: "Sign in to the dashboard" }));
+    await page.getByLabel("Email").fill(person.email);
+    await page.getByLabel("Password").fill("not-the-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await text(page.getByRole("alert"), "The email or password is wrong.");
+    await page.getByLabel("Password").fill(person.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+  }, 30_000);
+
+  test("no script errors or Content-Security-Policy violations happened on the way", () => {
+    expect(problems).toEqual([]);
+  });
+});
