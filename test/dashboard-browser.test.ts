@@ -40,6 +40,20 @@ const selected = (select: Locator, label: string) =>
   eventually(async () => expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text)).toBe(label));
 const count = (locator: Locator, n: number) => eventually(async () => expect(await locator.count()).toBe(n));
 
+/** Calls the API from the test itself, as a script would. */
+async function apiCall(method: string, path: string, body?: unknown, token?: string) {
+  const headers: Record<string, string> = body ? { "content-type": "application/json" } : {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${server.baseUrl}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+async function signInAs(email: string, password: string) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
 async function jobsStatus(projectId: string, key: string): Promise<number> {
   const response = await fetch(`${server.baseUrl}/projects/${projectId}/jobs`, { headers: { authorization: `Bearer ${key}` } });
   return response.status;
@@ -172,6 +186,39 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in a real browser", () => 
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 30_000);
 
+  test("keyboard only: reach Create key, create a key, copy it, and Escape back onto the button; revoke it the same way", async () => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+    const create = page.locator("#create-key");
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 0; i < 30 && !(await create.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    await focused(create);
+    await page.keyboard.press("Enter");
+    await focused(page.getByLabel("Key name"));
+    await page.keyboard.type("keyboard-only");
+    await page.keyboard.press("Enter");
+    const field = page.getByLabel("Your new API key");
+    await focused(field);
+    const key = await field.inputValue();
+    await page.keyboard.press("Tab");
+    await focused(page.getByRole("button", { name: "Copy" }));
+    await page.keyboard.press("Enter");
+    await text(page.locator(".copy-status"), "Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    await page.keyboard.press("Escape");
+    await gone(page.getByRole("dialog"));
+    await focused(create);
+
+    const revoke = page.getByRole("button", { name: "Revoke keyboard-only" });
+    for (let i = 0; i < 40 && !(await revoke.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    await focused(revoke);
+    await page.keyboard.press("Enter");
+    await focused(page.getByRole("dialog").getByRole("button", { name: "Cancel" }));
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await gone(row("keyboard-only"));
+    expect(await jobsStatus(projectIdFromUrl(), key)).toBe(401);
+  }, 30_000);
+
   test("at 360 px wide nothing overflows sideways", async () => {
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -201,6 +248,52 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in a real browser", () => 
     await page.getByLabel("Password").fill(person.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+  }, 30_000);
+
+  test("a member who may not revoke a colleague's key is told why next to the button, and sees no Members tab", async () => {
+    const orgId = await page.getByLabel("Organization").inputValue();
+    const adaToken = (await apiCall("POST", "/auth/login", { email: person.email, password: person.password })).body.data.accessToken;
+    const bob = { name: "Bob Builder", email: "bob@example.com", password: "bob-password-123" };
+    expect((await apiCall("POST", "/auth/register", bob)).status).toBe(201);
+    expect((await apiCall("POST", `/private/organizations/${orgId}/members`, { email: bob.email, role: "member" }, adaToken)).status).toBe(201);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signInAs(bob.email, bob.password);
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+    await page.getByLabel("Organization").selectOption({ label: `${person.name}'s organization` });
+    await text(row("price-tracker").locator('td[data-label="Created by"]'), person.name);
+    expect(await page.getByRole("link", { name: "Members" }).count()).toBe(0);
+    await page.getByRole("button", { name: "Revoke price-tracker" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Revoke “price-tracker”" }).click();
+    await text(dialog.getByRole("alert"), "Only the key's creator or an owner or admin of the organization can change this key.");
+    await page.keyboard.press("Escape");
+    await count(row("price-tracker"), 1);
+  }, 30_000);
+
+  test("the page renews its access token before it expires, rotating the cookie", async () => {
+    await page.clock.install();
+    await page.reload();
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+    const before = (await context.cookies())[0]!.value;
+    const renewed = page.waitForResponse((r) => r.url().endsWith("/dashboard/session/refresh") && r.status() === 200);
+    await page.clock.fastForward("14:30"); // the token lives 15 minutes; the page renews a minute early
+    await renewed;
+    await eventually(async () => expect((await context.cookies())[0]!.value).not.toBe(before));
+    await page.getByRole("link", { name: "Jobs" }).click();
+    await visible(page.getByRole("heading", { name: "No jobs yet" }));
+  }, 30_000);
+
+  test("too many failed sign-ins are refused with 429, said in words next to the form", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    const alert = page.getByRole("alert");
+    for (let i = 0; i < 12; i++) {
+      await signInAs(person.email, `wrong-${i}`);
+      await eventually(async () => expect(await alert.textContent()).toMatch(/wrong|Too many/));
+      if ((await alert.textContent())!.startsWith("Too many")) break;
+      await page.evaluate(() => document.querySelector('[role="alert"]')!.replaceChildren());
+    }
+    expect(await alert.textContent()).toMatch(/^Too many failed logins\. Try again in \d+ minute/);
   }, 30_000);
 
   test("no script errors or Content-Security-Policy violations happened on the way", () => {

@@ -42,7 +42,8 @@ export function confirmDialog(options: {
   run: () => Promise<void>;
   returnFocus?: () => HTMLElement | null | undefined;
 }) {
-  return openDialog({
+  const messageId = nextId("dialog-message");
+  const opened = openDialog({
     title: options.title,
     returnFocus: options.returnFocus,
     body: (close) => {
@@ -64,7 +65,9 @@ export function confirmDialog(options: {
         }
       });
       const cancel = h("button", { type: "button", class: "button", autofocus: true, onclick: close }, "Cancel");
-      return [h("div", { class: "dialog-body" }, ...options.message), error, h("div", { class: "dialog-actions" }, cancel, confirm)];
+      return [h("div", { class: "dialog-body", id: messageId }, ...options.message), error, h("div", { class: "dialog-actions" }, cancel, confirm)];
     },
   });
+  opened.dialog.setAttribute("aria-describedby", messageId);
+  return opened;
 }
