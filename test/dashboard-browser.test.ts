@@ -1,44 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
+import { count, eventually, focused, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
 import { startServer, type RunningServer } from "./helpers/server";
 
 /**
  * The dashboard end to end, in Debian's Chromium (`apt-get install -y chromium`; never a
  * downloaded browser), against a real server process. Skipped where that Chromium is missing.
  */
-const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = join(import.meta.dir, "../docs/screenshots/api-keys-tab.png");
 
 let server: RunningServer;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
+let closeBrowser: () => Promise<void>;
 const problems: string[] = [];
 const person = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
-
-/** Retries an assertion until it holds (the page updates asynchronously), failing after 10 s. */
-async function eventually(assertion: () => Promise<void> | void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await assertion();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await Bun.sleep(50);
-    }
-  }
-}
-
-const visible = (locator: Locator) => locator.waitFor({ state: "visible" });
-const gone = (locator: Locator) => locator.waitFor({ state: "detached" });
-const text = (locator: Locator, expected: string) => eventually(async () => expect((await locator.textContent())?.trim()).toBe(expected));
-const focused = (locator: Locator) => eventually(async () => expect(await locator.evaluate((el) => el === document.activeElement)).toBe(true));
-const selected = (select: Locator, label: string) =>
-  eventually(async () => expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text)).toBe(label));
-const count = (locator: Locator, n: number) => eventually(async () => expect(await locator.count()).toBe(n));
 
 /** Calls the API from the test itself, as a script would. */
 async function apiCall(method: string, path: string, body?: unknown, token?: string) {
@@ -76,18 +53,10 @@ async function createKeyInDialog(name: string): Promise<string> {
   return key;
 }
 
-describe.skipIf(!existsSync(CHROMIUM))("the dashboard in a real browser", () => {
+describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
   beforeAll(async () => {
     server = await startServer({ KEY_USAGE_FLUSH_MS: "50" });
-    userDataDir = mkdtempSync(join(tmpdir(), "azs-chromium-"));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-      viewport: { width: 1440, height: 900 },
-      colorScheme: "light",
-      baseURL: server.baseUrl,
-    });
+    ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
     page = context.pages()[0] ?? (await context.newPage());
     // 4xx answers the test provokes are logged as "Failed to load resource"; anything else (a CSP
     // violation is "Refused to ...") is a problem.
@@ -96,9 +65,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the dashboard in a real browser", () => 
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
+    await closeBrowser?.();
     await server?.stop();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   test("a person signs up and lands on the Default project's API keys tab, which explains keys and shows the curl line", async () => {

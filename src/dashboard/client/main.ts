@@ -1,6 +1,6 @@
 import { h, replace } from "./dom";
 import { onSessionEnded, renewSession, signOut } from "./session";
-import { loadAppData, parseRoute, projectHref, type AppData, type Project } from "./state";
+import { canManageMembers, loadAppData, parseRoute, projectHref, type AppData, type Project } from "./state";
 import { renderAuth } from "./views/auth";
 import { renderJobs } from "./views/jobs";
 import { renderKeys } from "./views/keys";
@@ -52,30 +52,29 @@ async function route(): Promise<void> {
       await signOut().catch(() => {});
       await leave("You are signed out.");
     },
-    onProjectCreated: async (created: Project) => {
-      data = await loadAppData();
-      location.hash = projectHref(created.id);
-    },
+    onProjectCreated: openCreatedProject,
   });
   const focusAfter = keepFocusOn;
   keepFocusOn = null;
-  if (!project) {
-    emptyOrganization(main, organization.name, () => newProjectDialog(organization, async (created) => {
-      data = await loadAppData();
-      location.hash = projectHref(created.id);
-    }));
-  } else {
-    const ctx = { me, project, organization };
-    const render = tab === "jobs" ? renderJobs : tab === "members" && organization.role !== "member" ? renderMembers : renderKeys;
-    const drawn = render(main, ctx);
-    (focusAfter ? document.getElementById(focusAfter) : main.querySelector<HTMLElement>("h1"))?.focus();
-    await drawn;
-    return;
-  }
+  const ctx = project && { me, project, organization };
+  const drawn = !ctx
+    ? emptyOrganization(main, organization.name, () => newProjectDialog(organization, openCreatedProject))
+    : tab === "jobs"
+      ? renderJobs(main, ctx)
+      : tab === "members" && canManageMembers(organization)
+        ? renderMembers(main, ctx)
+        : renderKeys(main, ctx);
+  // Keep focus on a switcher the user just changed; otherwise land on the new screen's heading.
   (focusAfter ? document.getElementById(focusAfter) : main.querySelector<HTMLElement>("h1"))?.focus();
+  await drawn;
 }
 
-function emptyOrganization(main: HTMLElement, name: string, create: () => void): void {
+async function openCreatedProject(created: Project): Promise<void> {
+  data = await loadAppData();
+  location.hash = projectHref(created.id);
+}
+
+async function emptyOrganization(main: HTMLElement, name: string, create: () => void): Promise<void> {
   const button = h("button", { type: "button", class: "button primary" }, "Create a project");
   button.addEventListener("click", create);
   replace(main, h("h1", { tabindex: -1 }, name), h("div", { class: "empty" }, h("p", {}, "This organization has no projects yet. API keys belong to a project: create one to start."), button));
