@@ -20,6 +20,7 @@ export type Operation = {
 };
 export type OpenApiDocument = {
   openapi: string;
+  info: { title: string; version: string };
   paths: Record<string, Record<string, Operation | Parameter[]>>;
   components: Record<string, Record<string, unknown>>;
 };
