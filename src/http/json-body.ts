@@ -12,12 +12,13 @@ export function checkContentLength(request: Request): void {
 
 /**
  * The only body parser: JSON, at most 64 KiB (also when sent chunked), and a clear 4xx for
- * anything else. An empty body parses to undefined and is judged by the route's contract.
+ * anything else. An empty body parses to null (undefined would hand it to Elysia's own parser)
+ * and is judged by the route's contract.
  */
 export async function parseJsonBody(request: Request, contentType: string): Promise<unknown> {
   const bytes = await request.arrayBuffer();
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  if (bytes.byteLength === 0) return undefined;
+  if (bytes.byteLength === 0) return null;
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new ApiError(
       "unsupported_media_type",
