@@ -155,7 +155,7 @@ describe("access tokens", () => {
   });
 
   test("no credentials, or a non-Bearer scheme, gets 401 missing_credentials", async () => {
-    for (const headers of [{}, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "Bearer" }]) {
+    for (const headers of [{}, { authorization: "Basic dXNlcjpwYXNz" }, { authorization: "Bearer" }] as Record<string, string>[]) {
       const res = await t.request("GET", "/private/me", { headers });
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe("missing_credentials");
