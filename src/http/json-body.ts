@@ -25,9 +25,23 @@ export async function parseJsonBody(request: Request, contentType: string): Prom
       `Send the body as JSON with 'Content-Type: application/json' (got '${contentType.slice(0, 60) || "none"}').`,
     );
   }
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError("invalid_json", "The body is not valid UTF-8 text; send JSON encoded as UTF-8.");
+  }
+  let hasNul = false;
+  let body: unknown;
+  try {
+    // PostgreSQL text cannot hold NUL characters: refuse them here rather than fail in a query.
+    body = JSON.parse(text, (_, value) => {
+      if (typeof value === "string" && value.includes("\0")) hasNul = true;
+      return value;
+    });
   } catch {
     throw new ApiError("invalid_json", "The body is not valid JSON; check quotes, commas and brackets.");
   }
+  if (hasNul) throw new ApiError("validation_failed", "Text fields cannot contain NUL (\\u0000) characters.");
+  return body;
 }
