@@ -14,7 +14,7 @@ afterAll(() => t.close());
 const nulCursor = Buffer.from('["2026-01-01T00:00:00.000Z","\\u0000"]').toString("base64url");
 
 describe("odd input never causes a 5xx", () => {
-  test.each([
+  const cases: [string, string, () => string, unknown, number][] = [
     ["NUL in a name", "POST", () => `/private/projects/${ada.projectId}/api-keys`, { name: "a\u0000b" }, 400],
     ["NUL in a login email", "POST", () => "/auth/login", { email: "a\u0000@x.io", password: "whatever-pass" }, 400],
     ["NUL in a path id", "GET", () => "/projects/%00", undefined, 400],
@@ -23,7 +23,8 @@ describe("odd input never causes a 5xx", () => {
     ["unicode in a path id", "GET", () => "/projects/%F0%9F%92%A5", undefined, 400],
     ["a cursor holding NUL", "GET", () => `/projects/${ada.projectId}/jobs?cursor=${nulCursor}`, undefined, 400],
     ["emoji in a name", "POST", () => `/private/projects/${ada.projectId}/api-keys`, { name: "🔑 deploy" }, 201],
-  ] as const)("%s", async (_, method, path, body, status) => {
+  ];
+  test.each(cases)("%s", async (_, method, path, body, status) => {
     const res = await t.request(method, path(), { token: ada.token, body });
     expect(res.status).toBe(status);
   });
