@@ -1345,6 +1345,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1407,6 +1408,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1436,6 +1438,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1543,6 +1546,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1580,8 +1584,8 @@ export interface operations {
                      *       "data": {
                      *         "id": "67e0a1b2c3d4e5f6a7b8c9d0",
                      *         "name": "ci-pipeline",
-                     *         "key": "azs_4qZpL0vVbD9mX2nK7tR1sY8wE3gH6jU5cF0aB9xM2k7Ra1b2",
-                     *         "keyHint": "a1b2",
+                     *         "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
+                     *         "keyHint": "NSLU",
                      *         "createdAt": "2026-06-01T09:00:00.000Z"
                      *       }
                      *     }
@@ -1615,6 +1619,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1675,6 +1680,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

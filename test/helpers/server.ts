@@ -1,49 +1,57 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { throwawayPostgres } from "./database";
 import { TEST_JWT_SECRET } from "./harness";
 
-export type RunningServer = { baseUrl: string; stop(): Promise<void> };
+export type StartedServer = { baseUrl: string; output: () => string; stop(): Promise<void> };
 
 /**
- * Starts `bun src/index.ts` as a real process on a free port (PORT=0), against the embedded
- * database in a fresh temporary DATA_DIR, and resolves once it logs that it is listening.
+ * Starts `bun src/index.ts` as a user would, on a free port, on the embedded database in a temp
+ * directory (or a throwaway database when TEST_DATABASE_URL is set), and waits until it listens.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-server-"));
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  const postgresDb = adminUrl ? await throwawayPostgres(adminUrl) : undefined;
+  const child = Bun.spawn([process.execPath, "src/index.ts"], {
     cwd: join(import.meta.dir, "../.."),
-    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, DATABASE_URL: "", JWT_SECRET: TEST_JWT_SECRET, LOG_REQUESTS: "false", ...env },
+    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: postgresDb?.url ?? "", ...env },
     stdout: "pipe",
-    stderr: "inherit",
+    stderr: "pipe",
   });
-  const port = await listeningPort(proc.stdout);
+  let output = "";
+  const reader = child.stdout.getReader();
+  const decoder = new TextDecoder();
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 25_000);
+    (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return reject(new Error(`server exited: ${output}`));
+        output += decoder.decode(value);
+        const match = /"event":"listening","port":(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+          break;
+        }
+      }
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        output += decoder.decode(value);
+      }
+    })();
+  });
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://localhost:${port}`,
+    output: () => output,
     async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
+      child.kill("SIGTERM");
+      await child.exited;
+      await postgresDb?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Reads the log until the "listening" line, then keeps draining it so the pipe never fills. */
-async function listeningPort(stdout: ReadableStream<Uint8Array>): Promise<number> {
-  const reader = stdout.getReader();
-  const decoder = new TextDecoder();
-  let seen = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`The server exited before listening. Output:\n${seen}`);
-    seen += decoder.decode(value, { stream: true });
-    const line = seen.split("\n").slice(0, -1).find((l) => l.includes('"event":"listening"'));
-    const port = line ? (JSON.parse(line) as { port?: number }).port : undefined;
-    if (port) {
-      void (async () => {
-        while (!(await reader.read()).done);
-      })().catch(() => {});
-      return port;
-    }
-  }
 }
