@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { count, eventually, focused, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
-import { startServer, type RunningServer } from "./helpers/server";
+import { startServer, type StartedServer } from "./helpers/server";
 
 /**
  * The dashboard end to end, in Debian's Chromium (`apt-get install -y chromium`; never a
@@ -10,7 +10,7 @@ import { startServer, type RunningServer } from "./helpers/server";
  */
 const SCREENSHOT = join(import.meta.dir, "../docs/screenshots/api-keys-tab.png");
 
-let server: RunningServer;
+let server: StartedServer;
 let context: BrowserContext;
 let page: Page;
 let closeBrowser: () => Promise<void>;

@@ -116,9 +116,13 @@ describe("the dashboard's cookie session", () => {
     expect(refresh.status).toBe(401);
   });
 
-  test("requests from another origin are refused with 403 on every session route", async () => {
+  test.each([
+    ["Sec-Fetch-Site says cross-site", { "sec-fetch-site": "cross-site", origin: "https://evil.example" }],
+    ["Sec-Fetch-Site says same-site", { "sec-fetch-site": "same-site", origin: "https://evil.localhost" }],
+    ["only Origin is sent, from another host", { origin: "https://evil.example" }],
+  ])("requests from another site are refused with 403 on every session route (%s)", async (_, from) => {
     const cookie = sendBack(cookieOf((await signIn(ada)).headers));
-    const headers = { origin: "https://evil.example", cookie };
+    const headers = { ...from, cookie };
     const login = await t.request("POST", "/dashboard/session", { headers, body: { email: ada.email, password: ada.password } });
     const refresh = await t.request("POST", "/dashboard/session/refresh", { headers });
     const logout = await t.request("POST", "/dashboard/session/logout", { headers });
@@ -127,6 +131,14 @@ describe("the dashboard's cookie session", () => {
       expect(res.body.error.code).toBe("forbidden");
     }
     expect((await t.request("POST", "/dashboard/session/refresh", { headers: { cookie } })).status).toBe(200);
+  });
+
+  test("the page's own requests pass, also behind a TLS proxy that forwards https as http", async () => {
+    const fromPage: Record<string, string>[] = [{ "sec-fetch-site": "same-origin", origin: "http://localhost" }, { origin: "https://localhost" }];
+    for (const headers of fromPage) {
+      const res = await t.request("POST", "/dashboard/session", { headers, body: { email: ada.email, password: ada.password } });
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+    }
   });
 
   test("a wrong password is 401, and repeated failures get 429 with Retry-After, as on /auth/login", async () => {

@@ -15,14 +15,20 @@ type Asset = "app.js" | "app.css";
 
 /**
  * The session routes act on a cookie, so they refuse cross-site callers: SameSite=Strict keeps the
- * cookie off such requests already, and checking Origin also stops a forged sign-in (login CSRF).
+ * cookie off such requests already, and this also stops a forged sign-in (login CSRF). Browsers
+ * say where a request comes from in Sec-Fetch-Site; older ones only send Origin, compared by host
+ * alone since a TLS proxy in front turns https into http before the request reaches us.
  */
 function requireSameOrigin(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
   const origin = request.headers.get("origin");
-  if (origin && origin !== new URL(request.url).origin) {
+  const foreign = site ? site !== "same-origin" && site !== "none" : origin !== null && hostOf(origin) !== new URL(request.url).host;
+  if (foreign) {
     throw new ApiError("forbidden", "The dashboard's session routes only accept requests from the dashboard page itself.");
   }
 }
+
+const hostOf = (origin: string) => URL.parse(origin)?.host;
 
 function noRefreshToken(): ApiError {
   return new ApiError("invalid_refresh_token", "There is no dashboard session in this browser, or it has ended. Sign in again.");
