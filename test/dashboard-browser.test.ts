@@ -80,6 +80,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     await selected(page.getByLabel("Organization"), `${person.name}'s organization`);
     await selected(page.getByLabel("Project", { exact: true }), "Default project");
     await visible(page.getByRole("heading", { name: "No API keys yet" }));
+    expect(await page.title()).toBe("API keys · Default project · AzScraper");
     expect(await page.locator("pre.curl").textContent()).toContain(`curl -sS "${server.baseUrl}/projects/${projectIdFromUrl()}/jobs"`);
   }, 30_000);
 

@@ -43,6 +43,12 @@ async function route(): Promise<void> {
     return route();
   }
   const tab = target.view === "project" ? target.tab : undefined;
+  if (project && tab === "members" && !canManageMembers(organization)) {
+    history.replaceState(null, "", projectHref(project.id));
+    return route();
+  }
+  const screen = !project ? organization.name : tab === "jobs" ? "Jobs" : tab === "members" ? "Members" : "API keys";
+  document.title = `${screen}${project ? ` · ${project.name}` : ""} · AzScraper`;
   const main = renderShell(root, {
     data,
     organization,
@@ -61,7 +67,7 @@ async function route(): Promise<void> {
     ? emptyOrganization(main, organization.name, () => newProjectDialog(organization, openCreatedProject))
     : tab === "jobs"
       ? renderJobs(main, ctx)
-      : tab === "members" && canManageMembers(organization)
+      : tab === "members"
         ? renderMembers(main, ctx)
         : renderKeys(main, ctx);
   // Keep focus on a switcher the user just changed; otherwise land on the new screen's heading.

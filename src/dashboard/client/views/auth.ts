@@ -8,6 +8,7 @@ import { signIn, signUp } from "../session";
  */
 export function renderAuth(root: HTMLElement, mode: "sign-in" | "sign-up", onSignedIn: () => Promise<void>, notice?: string) {
   const signingUp = mode === "sign-up";
+  document.title = `${signingUp ? "Create an account" : "Sign in"} · AzScraper`;
   const name = field("Your name", { name: "name", type: "text", autocomplete: "name", required: true, maxlength: 100 });
   const email = field("Email", { name: "email", type: "email", autocomplete: "email", required: true, maxlength: 254 });
   const password = field(

@@ -9,6 +9,9 @@ import { curlLine } from "../format";
  */
 export function createKeyDialog(projectId: string, onCreated: (name: string) => void, returnFocus: () => HTMLElement | null) {
   const { dialog, close } = openDialog({ title: "Create an API key", returnFocus, body: (close) => [nameStep(close)] });
+  let creating = false;
+  // Escape while the key is being made would drop the only copy of it on the floor.
+  dialog.addEventListener("cancel", (event) => creating && event.preventDefault());
 
   function nameStep(close: () => void): HTMLElement {
     const name = field("Key name", { name: "key-name", type: "text", required: true, maxlength: 100, autocomplete: "off" }, "Say where it will be used, such as ci-pipeline.");
@@ -17,6 +20,7 @@ export function createKeyDialog(projectId: string, onCreated: (name: string) => 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       name.error.clear();
+      creating = true;
       try {
         const created = await busy(submit, "Creating…", () =>
           call(() => api.POST("/private/projects/{projectId}/api-keys", { params: { path: { projectId } }, body: { name: name.control.value } })),
@@ -26,6 +30,8 @@ export function createKeyDialog(projectId: string, onCreated: (name: string) => 
       } catch (error) {
         name.error.show((error as Error).message);
         name.control.focus();
+      } finally {
+        creating = false;
       }
     });
     return form;
