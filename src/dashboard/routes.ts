@@ -42,7 +42,9 @@ export const dashboardRoutes = (deps: Deps) => {
     set.headers["cache-control"] = "no-store";
     return { data: { accessToken: pair.accessToken, tokenType: "Bearer", expiresIn: pair.expiresIn } };
   };
-  void dashboardAssets().catch(() => {}); // build while the server starts; a failure surfaces on GET /
+  // Build while the server starts. A broken build is a bug in this repo, not user input: say why
+  // in the log (GET / then answers 500).
+  dashboardAssets().catch((error: Error) => deps.logger.error({ event: "dashboard_build_failed", message: error.message }));
   return new Elysia()
     .use(principalPlugin(deps))
     .get("/", async () => new Response(renderPage(await dashboardAssets()), { headers: pageHeaders }))
