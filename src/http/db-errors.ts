@@ -23,9 +23,3 @@ export function databaseErrorCode(error: unknown): string | undefined {
 }
 
 export const isDatabaseUnavailable = (error: unknown) => UNAVAILABLE.has(databaseErrorCode(error) ?? "");
-
-/**
- * Text PostgreSQL refuses to store or compare, such as a NUL character (`\u0000`) in an id or a
- * name: the client's input is at fault, so it is a 400, never a 500.
- */
-export const isUnstorableText = (error: unknown) => ["22021", "22P05"].includes(databaseErrorCode(error) ?? "");

@@ -1,5 +1,5 @@
 import { Elysia } from "elysia";
-import { isDatabaseUnavailable, databaseErrorCode, isUnstorableText } from "./db-errors";
+import { isDatabaseUnavailable, databaseErrorCode } from "./db-errors";
 import { ApiError, errorResponse } from "./errors";
 import { checkContentLength, parseJsonBody } from "./json-body";
 import type { Logger } from "./logger";
@@ -12,9 +12,10 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
     const path = new URL(request.url).pathname.slice(0, 200);
     return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
   }
-  if (code === "PARSE") return new ApiError("invalid_json", "The body could not be parsed; send JSON.");
-  if (isUnstorableText(error)) {
-    return new ApiError("validation_failed", "The request contains a character that cannot be stored, such as \\u0000. Remove it and retry.");
+  if (code === "PARSE") {
+    // Elysia wraps whatever our body parser threw (413, 415, bad JSON) in a ParseError.
+    const cause = (error as Error).cause;
+    return cause instanceof ApiError ? cause : new ApiError("invalid_json", "The body could not be parsed; send JSON.");
   }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database cannot be reached right now. Retry in a few seconds.");
