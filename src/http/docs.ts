@@ -6,10 +6,11 @@ import { ApiError } from "./errors";
 import { spec, specYaml } from "./spec";
 
 const swaggerDist = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-const ASSETS: Record<string, string> = {
-  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-  "swagger-ui.css": "text/css; charset=utf-8",
-};
+// A Map, not an object literal: a file named "__proto__" or "constructor" must not be found.
+const ASSETS = new Map([
+  ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
+  ["swagger-ui.css", "text/css; charset=utf-8"],
+]);
 
 /**
  * The hand-written openapi.yaml, as YAML and JSON, and Swagger UI on it. The UI's files come from
@@ -35,7 +36,7 @@ export const docs = new Elysia({ name: "docs" })
   )
   .get("/openapi.yaml", () => new Response(specYaml, { headers: { "content-type": "application/yaml; charset=utf-8" } }))
   .get("/swagger/assets/:file", ({ params }) => {
-    const type = ASSETS[params.file];
+    const type = ASSETS.get(params.file);
     if (!type) throw new ApiError("not_found", "No such Swagger UI asset.");
     return new Response(Bun.file(join(swaggerDist, params.file)), {
       headers: { "content-type": type, "cache-control": "public, max-age=86400" },

@@ -115,3 +115,11 @@ describe("inputs the database cannot store", () => {
     expect([201, 400]).toContain(named.status);
   });
 });
+
+describe("names that are also JavaScript object keys", () => {
+  test("GET /swagger/assets/__proto__ (or constructor) is a 404, not a crash", async () => {
+    for (const name of ["__proto__", "constructor", "toString"]) {
+      expect((await t.request("GET", `/swagger/assets/${name}`)).status).toBe(404);
+    }
+  });
+});
