@@ -16,7 +16,7 @@ export function createApp(deps: Deps) {
   return new Elysia()
     .use(pipeline(deps.logger, deps.config.logRequests))
     .use(serviceRoutes(deps))
-    .use(docs)
+    .use(docs())
     .use(authRoutes(deps))
     .use(accountRoutes(deps))
     .use(memberRoutes(deps))

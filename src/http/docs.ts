@@ -17,7 +17,10 @@ const ASSETS = new Map([
  * the swagger-ui-dist package (no CDN: self-hosted servers may have no internet). The plugin's own
  * generated document is replaced by ours: passing it as `documentation` makes every path ours.
  */
-export const docs = new Elysia({ name: "docs" })
+export const docs = () =>
+  // A new plugin per app: the OpenAPI plugin serves /swagger as one prebuilt Response, whose body
+  // a second app in the same process (as in the test suite) would find already read.
+  new Elysia({ name: "docs" })
   .use(
     openapi({
       path: "/swagger",

@@ -123,3 +123,17 @@ describe("names that are also JavaScript object keys", () => {
     }
   });
 });
+
+describe("apps built in one process are independent", () => {
+  test("a second app serves /swagger, even when its first request carries a content type", async () => {
+    await t.request("GET", "/swagger");
+    const second = await createTestApp();
+    try {
+      const page = await second.request("GET", "/swagger", { headers: { "content-type": "application/x-www-form-urlencoded" } });
+      expect(page.status).toBe(200);
+      expect((await second.request("GET", "/swagger")).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+  }, 30_000);
+});
