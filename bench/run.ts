@@ -6,6 +6,7 @@
  * shared machine hits every case alike. Needs wrk (Debian: apt-get install -y wrk).
  * BENCH_SECONDS (default 5) per case and round, BENCH_ROUNDS (default 5); BENCH_DATABASE_URL or
  * TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the server to use.
+ * BENCH_PGLITE=false skips the rows on the embedded database.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { createAccessTokens } from "../src/auth/access-tokens";
 import { TEST_JWT_SECRET } from "../test/helpers/harness";
 import { startServer, type ServerProcess } from "../test/reliability/processes";
 import { measureAuthCost } from "./auth-cost";
+import { benchPglite } from "./pglite";
 import { machine, printReport, rssMiB } from "./report";
 import { benchDatabase, fillKeys, seedProject } from "./seed";
 import { measureTimingGap } from "./timing";
@@ -90,6 +92,7 @@ try {
   });
   const timing = await measureTimingGap(project(smallOn, seedSmall.projectId), seedSmall.keys[0]!);
   const authCostUs = await measureAuthCost(small.url, seedSmall.keys, seedSmall.userId);
+  const pglite = process.env.BENCH_PGLITE === "false" ? [] : await benchPglite(4354, SECONDS, 3, CONNECTIONS);
 
   const rps = (label: string) => rows.find((r) => r.case === label)!.rps;
   const ratios = {
@@ -109,7 +112,11 @@ try {
   };
   const about = await machine(ADMIN_URL, `wrk 1 thread × ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds × ${SECONDS} s per case (medians), after a 2 s warm-up`);
   printReport(rows, ratios, timing, authCostUs, targets, about);
-  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets }, null, 2) + "\n");
+  if (pglite.length) {
+    console.log("\nPGlite (embedded; 3 rounds per case, medians):\n| case | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|");
+    for (const r of pglite) console.log(`| ${r.case} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
+  }
+  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2) + "\n");
   process.exitCode = Object.values(targets).every(Boolean) ? 0 : 1;
 } finally {
   for (const s of servers) s.proc.kill("SIGTERM");
