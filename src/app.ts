@@ -5,6 +5,7 @@ import { pipeline } from "./http/pipeline";
 import { accountRoutes } from "./modules/account/routes";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { creditRoutes } from "./modules/credits/routes";
 import { jobRoutes } from "./modules/jobs/routes";
 import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
@@ -21,7 +22,8 @@ export function createApp(deps: Deps) {
     .use(memberRoutes(deps))
     .use(projectRoutes(deps))
     .use(apiKeyRoutes(deps))
-    .use(jobRoutes(deps));
+    .use(jobRoutes(deps))
+    .use(creditRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;
