@@ -1,0 +1,35 @@
+import { sql } from "drizzle-orm";
+import { creditLedger, organizations } from "../../src/db/schema";
+import { eq } from "drizzle-orm";
+import type { TestApp } from "./harness";
+
+const FINAL = ["succeeded", "failed", "canceled"];
+
+/** Polls a job until it is finished (or the given statuses), as a client would. */
+export async function waitForJob(t: TestApp, token: string, projectId: string, jobId: string, until = FINAL, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.request("GET", `/projects/${projectId}/jobs/${jobId}`, { token });
+    if (until.includes(res.body.data.status)) return res.body.data;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.data.status} after ${timeoutMs} ms`);
+    await Bun.sleep(20);
+  }
+}
+
+/** The stored balance and the ledger's sum; the rules say they are always equal. */
+export async function balanceAndLedgerSum(t: TestApp, orgId: string) {
+  const [org] = await t.database.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));
+  const [sum] = await t.database.db
+    .select({ sum: sql<string>`coalesce(sum(${creditLedger.amount}), 0)` })
+    .from(creditLedger)
+    .where(eq(creditLedger.organizationId, orgId));
+  return { balance: org!.balance, ledgerSum: Number(sum!.sum) };
+}
+
+/** Ledger entry kinds of an organization, counted. */
+export async function ledgerKinds(t: TestApp, orgId: string): Promise<Record<string, number>> {
+  const rows = await t.database.db.select({ kind: creditLedger.kind }).from(creditLedger).where(eq(creditLedger.organizationId, orgId));
+  const counts: Record<string, number> = {};
+  for (const { kind } of rows) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
