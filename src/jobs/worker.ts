@@ -39,7 +39,7 @@ export class Worker {
 
   /** One round: fail exhausted jobs, claim what fits in the free slots, start them. */
   async poll(): Promise<void> {
-    if (this.polling || this.stopped) return;
+    if (this.polling) return;
     this.polling = true;
     const c = this.deps.config;
     let claimed: Claimed[] = [];
