@@ -9,6 +9,13 @@ export type JobError = components["schemas"]["JobError"];
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+// jsonb keeps keys in its own order; answer in the order the spec documents them.
+const RESULT_ORDER = ["statusCode", "finalUrl", "contentType", "bytes", "durationMs", "title", "text", "links", "meta", "html"];
+function ordered<T extends object>(value: T, order: string[]): T {
+  const entries = Object.entries(value).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  return Object.fromEntries(entries) as T;
+}
+
 /** The API's view of a job; `withResult` is false for lists, which stay small. */
 export function jobView(j: JobRow, withResult: boolean): JobView {
   const view: JobView = {
@@ -16,7 +23,7 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     projectId: j.projectId,
     url: j.url,
     status: j.status,
-    options: j.options as JobOptions,
+    options: ordered(j.options as JobOptions, ["timeoutMs", "maxBytes", "extract", "headers"]),
     createdAt: j.createdAt.toISOString(),
     startedAt: iso(j.startedAt),
     finishedAt: iso(j.finishedAt),
@@ -24,7 +31,7 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     createdBy: j.createdBy,
     creditsCharged: j.creditsCharged,
   };
-  if (withResult && j.result) view.result = j.result as JobResult;
+  if (withResult && j.result) view.result = ordered(j.result as JobResult, RESULT_ORDER);
   if (j.error) view.error = j.error as JobError;
   return view;
 }
