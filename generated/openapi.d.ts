@@ -1354,6 +1354,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1416,6 +1417,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1445,6 +1447,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1667,6 +1670,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1704,8 +1708,8 @@ export interface operations {
                      *       "data": {
                      *         "id": "67e0a1b2c3d4e5f6a7b8c9d0",
                      *         "name": "ci-pipeline",
-                     *         "key": "azs_4qZpL0vVbD9mX2nK7tR1sY8wE3gH6jU5cF0aB9xM2k7Ra1b2",
-                     *         "keyHint": "a1b2",
+                     *         "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
+                     *         "keyHint": "NSLU",
                      *         "createdAt": "2026-06-01T09:00:00.000Z"
                      *       }
                      *     }
@@ -1739,6 +1743,7 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["Success"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1799,6 +1804,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

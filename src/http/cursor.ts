@@ -10,7 +10,7 @@ export function decodeCursor(cursor: string): Position {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string];
     const date = new Date(at);
-    if (typeof id === "string" && id.length <= 64 && !Number.isNaN(date.getTime())) return { at: date, id };
+    if (typeof id === "string" && /^[0-9a-f]{24}$/.test(id) && !Number.isNaN(date.getTime())) return { at: date, id };
   } catch {
     // fall through to the client error below
   }

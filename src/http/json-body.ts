@@ -12,21 +12,36 @@ export function checkContentLength(request: Request): void {
 
 /**
  * The only body parser: JSON, at most 64 KiB (also when sent chunked), and a clear 4xx for
- * anything else. An empty body parses to undefined and is judged by the route's contract.
+ * anything else. An empty body parses to null (undefined would hand it to Elysia's own parser)
+ * and is judged by the route's contract.
  */
 export async function parseJsonBody(request: Request, contentType: string): Promise<unknown> {
   const bytes = await request.arrayBuffer();
   if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  if (bytes.byteLength === 0) return undefined;
+  if (bytes.byteLength === 0) return null;
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new ApiError(
       "unsupported_media_type",
       `Send the body as JSON with 'Content-Type: application/json' (got '${contentType.slice(0, 60) || "none"}').`,
     );
   }
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError("invalid_json", "The body is not valid UTF-8 text; send JSON encoded as UTF-8.");
+  }
+  let hasNul = false;
+  let body: unknown;
+  try {
+    // PostgreSQL text cannot hold NUL characters: refuse them here rather than fail in a query.
+    body = JSON.parse(text, (_, value) => {
+      if (typeof value === "string" && value.includes("\0")) hasNul = true;
+      return value;
+    });
   } catch {
     throw new ApiError("invalid_json", "The body is not valid JSON; check quotes, commas and brackets.");
   }
+  if (hasNul) throw new ApiError("validation_failed", "Text fields cannot contain NUL (\\u0000) characters.");
+  return body;
 }

@@ -11,7 +11,11 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
     const path = new URL(request.url).pathname.slice(0, 200);
     return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
   }
-  if (code === "PARSE") return new ApiError("invalid_json", "The body could not be parsed; send JSON.");
+  if (code === "PARSE") {
+    // Elysia wraps whatever our body parser threw (413, 415, bad JSON) in a ParseError.
+    const cause = (error as Error).cause;
+    return cause instanceof ApiError ? cause : new ApiError("invalid_json", "The body could not be parsed; send JSON.");
+  }
   if (isDatabaseUnavailable(error)) {
     return new ApiError("service_unavailable", "The database cannot be reached right now. Retry in a few seconds.");
   }

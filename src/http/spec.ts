@@ -20,6 +20,7 @@ export type Operation = {
 };
 export type OpenApiDocument = {
   openapi: string;
+  info: { title: string; version: string };
   paths: Record<string, Record<string, Operation | Parameter[]>>;
   components: Record<string, Record<string, unknown>>;
 };
@@ -110,6 +111,8 @@ export function describeValidationError(error: ErrorObject, where: "body" | "par
       return `${subject} must be at most ${error.params.limit} characters long.`;
     case "format":
       return error.params.format === "email" ? `${subject} must be a valid email address.` : `${subject} must be a valid ${error.params.format}.`;
+    case "pattern":
+      return `${subject} contains characters that are not allowed.`;
     case "enum":
       return `${subject} must be one of: ${(error.params.allowedValues as string[]).join(", ")}.`;
     case "minimum":

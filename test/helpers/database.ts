@@ -45,20 +45,31 @@ async function freshPglite(): Promise<Database> {
   return wrapPglite(await PGlite.create({ loadDataDir: await snapshot }));
 }
 
-async function freshPostgres(adminUrl: string): Promise<Database> {
+/** A new empty database on the server at `adminUrl`, migrated; `drop` removes it. */
+export async function throwawayPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `azs_test_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   await migratePostgresUrl(url.toString());
-  const database = openPostgres(url.toString());
+  return {
+    url: url.toString(),
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+async function freshPostgres(adminUrl: string): Promise<Database> {
+  const throwaway = await throwawayPostgres(adminUrl);
+  const database = openPostgres(throwaway.url);
   return {
     ...database,
     async close() {
       await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end({ timeout: 5 });
+      await throwaway.drop();
     },
   };
 }

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { HTTP_METHODS, spec, type Operation } from "../src/http/spec";
+import { createKey, signUp, type Account } from "./helpers/factories";
+import { createTestApp, type TestApp } from "./helpers/harness";
+
+/**
+ * The matrix is built from openapi.yaml itself: every authenticated operation that names an
+ * organization, project, key or user in its path is called by someone outside that tenant.
+ */
+type Case = { method: string; path: string; operation: Operation };
+const cases: Case[] = Object.entries(spec.paths).flatMap(([path, item]) =>
+  HTTP_METHODS.flatMap((method) => {
+    const operation = item[method] as Operation | undefined;
+    if (!operation || !operation.security?.length || !path.includes("{")) return [];
+    return [{ method: method.toUpperCase(), path, operation }];
+  }),
+);
+
+let t: TestApp;
+let victim: Account;
+let outsider: Account;
+let victimKey: { id: string; key: string };
+let outsiderKey: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  victim = await signUp(t, "victim");
+  outsider = await signUp(t, "outsider");
+  victimKey = await createKey(t, victim, victim.projectId, "victim-key");
+  outsiderKey = (await createKey(t, outsider)).key;
+}, 60_000);
+afterAll(() => t.close());
+
+function fill(path: string, ids: Record<string, string>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in ids)) throw new Error(`no value for path parameter ${name} in ${path}`);
+    return ids[name]!;
+  });
+}
+
+const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id });
+const missingIds = { orgId: "67e0a1b2c3d4e5f6a7b8c9d0", projectId: "67e0a1b2c3d4e5f6a7b8c9d1", id: "67e0a1b2c3d4e5f6a7b8c9d2", userId: "67e0a1b2c3d4e5f6a7b8c9d3" };
+
+function bodyFor(c: Case): unknown {
+  const media = c.operation.requestBody?.content["application/json"] as { example?: unknown } | undefined;
+  if (!media) return undefined;
+  if (media.example === undefined) throw new Error(`${c.method} ${c.path} needs a request example in openapi.yaml`);
+  return media.example;
+}
+
+describe("tenant isolation, route by route from openapi.yaml", () => {
+  test("the matrix covers every tenant-scoped operation", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(10);
+  });
+
+  test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))(
+    "%s: a user outside the tenant gets 404, exactly as for an id that does not exist",
+    async (_, c) => {
+      const foreign = await t.request(c.method, fill(c.path, victimIds()), { token: outsider.token, body: bodyFor(c) });
+      const missing = await t.request(c.method, fill(c.path, missingIds), { token: outsider.token, body: bodyFor(c) });
+      expect(foreign.status).toBe(404);
+      expect(foreign.body.error.code).toBe("not_found");
+      expect(missing.status).toBe(404);
+      expect(foreign.body.error.message).toBe(missing.body.error.message);
+    },
+  );
+
+  test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))(
+    "%s: another project's API key gets 403",
+    async (_, c) => {
+      const res = await t.request(c.method, fill(c.path, victimIds()), { token: outsiderKey, body: bodyFor(c) });
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe(c.path.startsWith("/private/") ? "dashboard_session_required" : "key_project_mismatch");
+    },
+  );
+
+  test("after the whole matrix, the victim's key, name, membership and project are untouched", async () => {
+    expect((await t.request("GET", `/projects/${victim.projectId}`, { token: victimKey.key })).status).toBe(200);
+    const keys = await t.request("GET", `/private/projects/${victim.projectId}/api-keys`, { token: victim.token });
+    expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(["victim-key"]);
+    const members = await t.request("GET", `/private/organizations/${victim.orgId}/members`, { token: victim.token });
+    expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([victim.id]);
+    const projects = await t.request("GET", `/private/organizations/${victim.orgId}/projects`, { token: victim.token });
+    expect(projects.body.data).toHaveLength(1);
+  });
+});
