@@ -343,7 +343,8 @@ export interface paths {
         /**
          * Top up an organization (instance operators)
          * @description For the operators of a self-hosted instance: only a user whose email is listed in the
-         *     server's `ADMIN_EMAILS` setting may grant credits, to any organization. Everyone else gets 403.
+         *     server's `ADMIN_EMAILS` setting may grant credits, to any organization. Members of the
+         *     organization who are not operators get 403; anyone else gets 404.
          */
         post: operations["grantCredits"];
         delete?: never;
@@ -2001,6 +2002,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2031,6 +2033,7 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -25,7 +25,9 @@ beforeAll(async () => {
   const registered = await t.request("POST", "/auth/register", { body: { email: "operator@example.com", password: "operator-password", name: "Op" } });
   expect(registered.status).toBe(201);
   const login = await t.request("POST", "/auth/login", { body: { email: "operator@example.com", password: "operator-password" } });
-  operator = { ...ada, id: registered.body.data.id, token: login.body.data.accessToken };
+  const token = login.body.data.accessToken;
+  const orgId = (await t.request("GET", "/private/organizations", { token })).body.data[0].id;
+  operator = { ...ada, id: registered.body.data.id, token, orgId };
 }, 60_000);
 afterAll(() => t.close());
 
@@ -100,9 +102,11 @@ describe("credits", () => {
 });
 
 describe("grants", () => {
-  test("only an operator listed in ADMIN_EMAILS may grant; the grant is a ledger entry", async () => {
+  test("only an operator listed in ADMIN_EMAILS may grant (members 403, outsiders 404); the grant is a ledger entry", async () => {
     const denied = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, { token: ada.token, body: { amount: 5 } });
     expect(denied.status).toBe(403);
+    const outsider = await t.request("POST", `/private/organizations/${operator.orgId}/credits/grants`, { token: ada.token, body: { amount: 5 } });
+    expect(outsider.status).toBe(404);
     const before = (await credits(ada)).body.data.balance;
     const granted = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, {
       token: operator.token,

@@ -50,7 +50,10 @@ export async function getCredits(
   };
 }
 
-/** Operators listed in ADMIN_EMAILS top up any organization; nobody else may. */
+/**
+ * Operators listed in ADMIN_EMAILS top up any organization. Anyone else is refused: with 403 when
+ * they belong to it, and otherwise the 404 every foreign organization gets.
+ */
 export async function grantCredits(
   deps: Deps,
   principal: SessionPrincipal,
@@ -59,6 +62,7 @@ export async function grantCredits(
 ): Promise<Reply<"/private/organizations/{orgId}/credits/grants", "post", 201>["data"]> {
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, principal.user.id));
   if (!user || !deps.config.adminEmails.includes(user.email)) {
+    await requireMembership(deps.db, principal.user.id, orgId);
     throw new ApiError("forbidden", "Only the operators of this instance (listed in its ADMIN_EMAILS setting) can grant credits.");
   }
   const [org] = await deps.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));

@@ -11,12 +11,10 @@ import { checkUrl } from "../../jobs/ssrf";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "./rate-limit";
-import { jobView, type JobOptions, type JobView } from "./view";
+import { DEFAULT_OPTIONS, jobView, type JobOptions, type JobView } from "./view";
 
 type CreateJob = Body<"/projects/{projectId}/jobs", "post">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
-
-export const DEFAULT_OPTIONS = { timeoutMs: 15_000, maxBytes: 2 * 1024 * 1024, extract: ["title", "text", "links"] } as const;
 
 /** The options with defaults filled in, keys in a fixed order (so a retry compares equal). */
 function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]>> = {}): JobOptions {

@@ -7,6 +7,9 @@ export type JobOptions = components["schemas"]["JobOptions"];
 export type JobResult = components["schemas"]["JobResult"];
 export type JobError = components["schemas"]["JobError"];
 
+/** What a job gets for each option it was submitted without. */
+export const DEFAULT_OPTIONS: Omit<JobOptions, "headers"> = { timeoutMs: 15_000, maxBytes: 2 * 1024 * 1024, extract: ["title", "text", "links"] };
+
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 // jsonb keeps keys in its own order; answer in the order the spec documents them.
@@ -23,7 +26,8 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     projectId: j.projectId,
     url: j.url,
     status: j.status,
-    options: ordered(j.options as JobOptions, ["timeoutMs", "maxBytes", "extract", "headers"]),
+    // Rows stored before options were recorded read as the defaults.
+    options: ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(j.options as Partial<JobOptions>) }, ["timeoutMs", "maxBytes", "extract", "headers"]),
     createdAt: j.createdAt.toISOString(),
     startedAt: iso(j.startedAt),
     finishedAt: iso(j.finishedAt),
