@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import postgres from "postgres";
 import { type Database, openPostgres } from "../src/db/client";
-import { migratePostgresUrl } from "../src/db/migrate";
 import { creditLedger, jobs } from "../src/db/schema";
+import { throwawayPostgres } from "./helpers/database";
 import { TEST_JWT_SECRET } from "./helpers/harness";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
@@ -18,7 +17,7 @@ const root = join(import.meta.dir, "..");
 const LEASE_MS = 1500;
 
 type Server = { proc: ReturnType<typeof Bun.spawn>; base: string };
-let dbName: string;
+let throwaway: Awaited<ReturnType<typeof throwawayPostgres>>;
 let dbUrl: string;
 let db: Database;
 let site: TargetSite;
@@ -84,14 +83,8 @@ const settledRow = (id: string) => waitFor(`job ${id}`, async () => {
 
 describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
   beforeAll(async () => {
-    dbName = `azs_mp_${randomBytes(5).toString("hex")}`;
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${dbName}`);
-    await admin.end();
-    const url = new URL(adminUrl!);
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
-    await migratePostgresUrl(dbUrl);
+    throwaway = await throwawayPostgres(adminUrl!);
+    dbUrl = throwaway.url;
     db = openPostgres(dbUrl);
     site = startTargetSite();
     const a = await startServer(4101);
@@ -105,9 +98,7 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
     for (const s of servers) s.proc.kill("SIGKILL");
     site?.stop();
     await db?.close();
-    const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await throwaway?.drop();
   });
 
   test("two processes share the queue: 24 jobs, each fetched once and charged once", async () => {
