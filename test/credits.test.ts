@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { jobs } from "../src/db/schema";
 import { createKey, signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
-import { balanceAndLedgerSum, ledgerKinds } from "./helpers/jobs";
+import { balanceAndLedgerSum, freshOrganization, ledgerKinds } from "./helpers/jobs";
 
 // No worker runs in this file: jobs stay queued, so reservations, cancels and retries can be observed.
 let t: TestApp;
@@ -43,7 +43,7 @@ describe("credits", () => {
   });
 
   test("50 parallel submissions with 10 credits: exactly 10 accepted, 40 get 402, balance 0, ledger consistent", async () => {
-    const carol = await signUp(t, "carol");
+    const carol = await freshOrganization(t, ada, "carol");
     const key = await createKey(t, carol);
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) => t.request("POST", jobsPath(carol), { token: key.key, body: { url: `${URL_}?n=${i}` } })),
@@ -61,7 +61,7 @@ describe("credits", () => {
   });
 
   test("canceling a queued job releases its credit once; a second cancel changes nothing; a running job cannot be canceled", async () => {
-    const dave = await signUp(t, "dave");
+    const dave = await freshOrganization(t, ada, "dave");
     const job = (await t.request("POST", jobsPath(dave), { token: dave.token, body: { url: URL_ } })).body.data;
     expect(job.apiKeyId).toBeNull();
     expect((await credits(dave)).body.data.balance).toBe(9);
@@ -83,7 +83,7 @@ describe("credits", () => {
   });
 
   test("the ledger pages newest first with a cursor", async () => {
-    const erin = await signUp(t, "erin");
+    const erin = await freshOrganization(t, ada, "erin");
     for (let i = 0; i < 3; i++) await t.request("POST", jobsPath(erin), { token: erin.token, body: { url: `${URL_}${i}` } });
     const first = await credits(erin, "?limit=2");
     expect(first.body.data.entries.map((e: { kind: string }) => e.kind)).toEqual(["reserve", "reserve"]);
@@ -124,7 +124,7 @@ describe("grants", () => {
 
 describe("Idempotency-Key", () => {
   test("a retry with the same key returns the first job: one job, one reservation", async () => {
-    const gina = await signUp(t, "gina");
+    const gina = await freshOrganization(t, ada, "gina");
     const headers = { "idempotency-key": "order-123" };
     const first = await t.request("POST", jobsPath(gina), { token: gina.token, body: { url: URL_ }, headers });
     const retry = await t.request("POST", jobsPath(gina), { token: gina.token, body: { url: URL_ }, headers });
@@ -137,7 +137,7 @@ describe("Idempotency-Key", () => {
   });
 
   test("10 concurrent first attempts with one key still make one job and one charge", async () => {
-    const hal = await signUp(t, "hal");
+    const hal = await freshOrganization(t, ada, "hal");
     const key = await createKey(t, hal);
     const headers = { "idempotency-key": "5f0c7c2e-2c43-4d0a-9f4f-1b1b3c3d4e5f" };
     const results = await Promise.all(
@@ -150,7 +150,7 @@ describe("Idempotency-Key", () => {
   });
 
   test("the same key with a different URL is 409; a malformed key is 400", async () => {
-    const ivy = await signUp(t, "ivy");
+    const ivy = await freshOrganization(t, ada, "ivy");
     const headers = { "idempotency-key": "k1" };
     await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: URL_ }, headers });
     const reused = await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: `${URL_}other` }, headers });
@@ -172,9 +172,11 @@ describe("submission checks", () => {
     ["http://example.com:22/", "Port 22 is not allowed"],
     ["http://user:pw@example.com/", "user name or password"],
   ])("%s is refused with 400 before any credit moves", async (url, message) => {
+    const before = await balanceAndLedgerSum(t, ada.orgId);
     const res = await t.request("POST", jobsPath(ada), { token: ada.token, body: { url } });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(message);
+    expect(await balanceAndLedgerSum(t, ada.orgId)).toEqual(before);
   });
 
   test("options outside their bounds are refused", async () => {

@@ -5,11 +5,12 @@ import { claim, settle } from "../src/jobs/queue";
 import { Worker } from "../src/jobs/worker";
 import { signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
-import { balanceAndLedgerSum, ledgerKinds, waitForJob } from "./helpers/jobs";
+import { balanceAndLedgerSum, freshOrganization, ledgerKinds, waitForJob } from "./helpers/jobs";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 let t: TestApp;
 let site: TargetSite;
+let owner: Account;
 const LEASE = 60_000;
 
 beforeAll(async () => {
@@ -23,6 +24,7 @@ beforeAll(async () => {
     rateLimitKeyBurst: 1000,
     rateLimitProjectBurst: 1000,
   });
+  owner = await signUp(t, "owner");
 }, 60_000);
 afterAll(async () => {
   site.stop();
@@ -35,7 +37,7 @@ const row = async (id: string) => (await t.database.db.select().from(jobs).where
 
 describe("the Postgres queue", () => {
   test("two workers on one database: every job runs exactly once and is charged once", async () => {
-    const ada = await signUp(t, "ada");
+    const ada = await freshOrganization(t, owner, "ada");
     const submitted = [];
     for (let i = 0; i < 16; i++) submitted.push(await submit(ada, `/once/${i}`));
     const workers = [new Worker(t.deps), new Worker(t.deps)];
@@ -48,7 +50,7 @@ describe("the Postgres queue", () => {
   });
 
   test("a job left running by a dead worker is taken over after its lease and charged once", async () => {
-    const bob = await signUp(t, "bob");
+    const bob = await freshOrganization(t, owner, "bob");
     const job = await submit(bob, "/crashed");
     const [dead] = await claim(t.database.db, "dead-worker", 1, t.clock.now(), LEASE, 2);
     expect(dead!.id).toBe(job.id);
@@ -67,7 +69,7 @@ describe("the Postgres queue", () => {
   });
 
   test("a job whose workers keep dying fails after JOB_MAX_ATTEMPTS and its credit is released", async () => {
-    const cy = await signUp(t, "cy");
+    const cy = await freshOrganization(t, owner, "cy");
     const job = await submit(cy, "/doomed");
     for (let i = 0; i < 2; i++) {
       expect((await claim(t.database.db, `dead-${i}`, 1, t.clock.now(), LEASE, 2)).map((j) => j.id)).toEqual([job.id]);
@@ -83,7 +85,7 @@ describe("the Postgres queue", () => {
   });
 
   test("stop() lets a running job finish within the grace period", async () => {
-    const di = await signUp(t, "di");
+    const di = await freshOrganization(t, owner, "di");
     const job = await submit(di, "/slow?ms=300");
     const worker = new Worker(t.deps);
     worker.start();
@@ -93,7 +95,7 @@ describe("the Postgres queue", () => {
   });
 
   test("stop() re-queues a job that outlives the grace period, without using up an attempt", async () => {
-    const ed = await signUp(t, "ed");
+    const ed = await freshOrganization(t, owner, "ed");
     const job = await submit(ed, "/hold/requeue");
     const worker = new Worker(t.deps);
     worker.start();

@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { creditLedger, organizations } from "../../src/db/schema";
-import { eq } from "drizzle-orm";
+import type { Account } from "./factories";
 import type { TestApp } from "./harness";
 
 const FINAL = ["succeeded", "failed", "canceled"];
@@ -32,4 +32,15 @@ export async function ledgerKinds(t: TestApp, orgId: string): Promise<Record<str
   const counts: Record<string, number> = {};
   for (const { kind } of rows) counts[kind] = (counts[kind] ?? 0) + 1;
   return counts;
+}
+
+/**
+ * A new organization (with its FREE_CREDITS) and a project in it, owned by `owner`: cheaper than a
+ * sign-up (no password hashing) when a test only needs a fresh balance.
+ */
+export async function freshOrganization(t: TestApp, owner: Account, name = "org"): Promise<Account> {
+  const org = await t.request("POST", "/private/organizations", { token: owner.token, body: { name } });
+  const project = await t.request("POST", `/private/organizations/${org.body.data.id}/projects`, { token: owner.token, body: { name: "p" } });
+  if (project.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(project.body)}`);
+  return { ...owner, orgId: org.body.data.id, projectId: project.body.data.id };
 }
