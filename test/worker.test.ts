@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { jobs } from "../src/db/schema";
+import fc from "fast-check";
 import { claim, settle } from "../src/jobs/queue";
+import { grant } from "../src/modules/credits/ledger";
 import { Worker } from "../src/jobs/worker";
 import { signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
@@ -31,6 +33,8 @@ afterAll(async () => {
   await t.close();
 });
 
+const URL_ = "https://example.com/";
+const jobsPath = (a: Account) => `/projects/${a.projectId}/jobs`;
 const submit = (a: Account, path: string) =>
   t.request("POST", `/projects/${a.projectId}/jobs`, { token: a.token, body: { url: `${site.url}${path}` } }).then((r) => r.body.data);
 const row = async (id: string) => (await t.database.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
@@ -110,4 +114,54 @@ describe("the Postgres queue", () => {
     expect(done.status).toBe("succeeded");
     expect(await ledgerKinds(t, ed.orgId)).toEqual({ grant: 1, reserve: 1, charge: 1 });
   });
+});
+
+describe("any sequence of credit movements", () => {
+  type Op = { kind: "submit" } | { kind: "cancel"; pick: number } | { kind: "settle"; ok: boolean } | { kind: "grant"; amount: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.constant({ kind: "submit" as const }),
+    fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
+    fc.record({ kind: fc.constant("settle" as const), ok: fc.boolean() }),
+    fc.record({ kind: fc.constant("grant" as const), amount: fc.integer({ min: 1, max: 3 }) }),
+  );
+
+  // Runs last in this file: every earlier job is settled, so the queue holds only this organization's jobs.
+  test("keeps the balance at or above 0 and equal to the ledger sum and to what was granted minus what is held or spent", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
+        const org = await freshOrganization(t, owner, "prop");
+        let expected = 1000;
+        const queued: string[] = [];
+        for (const o of ops) {
+          if (o.kind === "submit") {
+            const res = await t.request("POST", jobsPath(org), { token: owner.token, body: { url: URL_ } });
+            expect(res.status).toBe(expected > 0 ? 202 : 402);
+            if (res.status === 202) (expected--, queued.push(res.body.data.id));
+          } else if (o.kind === "cancel" && queued.length) {
+            const [id] = queued.splice(o.pick % queued.length, 1);
+            expect((await t.request("POST", `${jobsPath(org)}/${id}/cancel`, { token: owner.token })).status).toBe(200);
+            expected++;
+          } else if (o.kind === "settle" && queued.length) {
+            // What a worker does, without fetching: claim the oldest queued job (only this org has any), then settle it.
+            const [job] = await claim(t.database.db, "prop-worker", 1, t.clock.now(), LEASE, 2);
+            expect(job!.id).toBe(queued.shift()!);
+            const outcome = o.ok ? { result: { statusCode: 200, finalUrl: URL_, contentType: null, bytes: 0, durationMs: 0 } } : { error: { code: "timeout" as const, message: "slow" } };
+            expect(await settle(t.database.db, job!, outcome, t.clock.now())).toBe(true);
+            if (!o.ok) expected++;
+          } else if (o.kind === "grant") {
+            await t.database.db.transaction((tx) => grant(tx, org.orgId, o.amount, t.clock.now(), "top-up"));
+            expected += o.amount;
+          }
+          const { balance, ledgerSum } = await balanceAndLedgerSum(t, org.orgId);
+          expect(balance).toBeGreaterThanOrEqual(0);
+          expect(balance).toBe(ledgerSum);
+          expect(balance).toBe(expected);
+        }
+        // Leave the queue empty for the next run: cancel what is left, which gives every credit back.
+        for (const id of queued) await t.request("POST", `${jobsPath(org)}/${id}/cancel`, { token: owner.token });
+        expect(await balanceAndLedgerSum(t, org.orgId)).toEqual({ balance: expected + queued.length, ledgerSum: expected + queued.length });
+      }),
+      { numRuns: 15 },
+    );
+  }, 60_000);
 });
