@@ -122,6 +122,21 @@ async function queuedOrRunning() {
   return listed.body.data.filter((j: { status: string }) => j.status === "queued" || j.status === "running").length;
 }
 
+describe("Idempotency-Key with a worker running", () => {
+  test("a retry after the job succeeded returns the same job: one job, one reservation, one charge", async () => {
+    const headers = { "idempotency-key": "retry-after-success" };
+    const first = await submit({ url: `${site.url}/idem` }, key.key, headers);
+    await waitForJob(t, key.key, ada.projectId, first.body.data.id);
+    const retry = await submit({ url: `${site.url}/idem` }, key.key, headers);
+    expect(retry.status).toBe(202);
+    expect(retry.body.data).toMatchObject({ id: first.body.data.id, status: "succeeded", creditsCharged: 1 });
+    expect(site.hits.get("/idem")).toBe(1);
+    const entries = await t.request("GET", `/private/organizations/${ada.orgId}/credits?limit=100`, { token: ada.token });
+    const forJob = entries.body.data.entries.filter((e: { jobId: string }) => e.jobId === first.body.data.id);
+    expect(forJob.map((e: { kind: string }) => e.kind).sort()).toEqual(["charge", "reserve"]);
+  });
+});
+
 describe("reading jobs", () => {
   test("the list filters by status and apiKeyId and leaves results out", async () => {
     const other = await createKey(t, ada, ada.projectId, "other");

@@ -3,9 +3,13 @@ import type { JobOptions, JobResult } from "../modules/jobs/view";
 
 type Extracted = Pick<JobResult, "title" | "text" | "links" | "meta" | "html">;
 
-/** Decodes the body with the charset the response names, falling back to UTF-8. */
+/**
+ * Decodes the body with the charset the response names, else the one a `<meta charset>` near the
+ * top declares (the browsers' prescan, on the first 1024 bytes), falling back to UTF-8.
+ */
 export function decodeBody(body: Buffer, contentType: string | null): string {
-  const charset = /charset=["']?([\w-]+)/i.exec(contentType ?? "")?.[1];
+  const declared = (text: string) => /charset\s*=\s*["']?([\w-]+)/i.exec(text)?.[1];
+  const charset = declared(contentType ?? "") ?? declared(body.subarray(0, 1024).toString("latin1").match(/<meta[^>]+>/gi)?.join(" ") ?? "");
   try {
     return new TextDecoder(charset ?? "utf-8").decode(body);
   } catch {
@@ -76,7 +80,8 @@ export function extract(body: Buffer, contentType: string | null, finalUrl: stri
     // a broken <base> is ignored, as browsers do
   }
   if (wanted.includes("html")) out.html = source;
-  if (wanted.includes("title")) out.title = collapse(document.title ?? "") || null;
+  // linkedom's document.title looks only in <head>; pages without one still have a <title> element.
+  if (wanted.includes("title")) out.title = collapse(document.title || document.querySelector("title")?.textContent || "") || null;
   if (wanted.includes("links")) out.links = links(document as unknown as Document, base);
   if (wanted.includes("meta")) out.meta = meta(document as unknown as Document);
   if (wanted.includes("text")) out.text = visibleText(document as unknown as Document);
