@@ -7,7 +7,7 @@ type Extracted = Pick<JobResult, "title" | "text" | "links" | "meta" | "html">;
  * Decodes the body with the charset the response names, else the one a `<meta charset>` near the
  * top declares (the browsers' prescan, on the first 1024 bytes), falling back to UTF-8.
  */
-export function decodeBody(body: Buffer, contentType: string | null): string {
+function decodeBody(body: Buffer, contentType: string | null): string {
   const declared = (text: string) => /charset\s*=\s*["']?([\w-]+)/i.exec(text)?.[1];
   const charset = declared(contentType ?? "") ?? declared(body.subarray(0, 1024).toString("latin1").match(/<meta[^>]+>/gi)?.join(" ") ?? "");
   try {

@@ -107,8 +107,4 @@ export class Worker {
     for (const r of this.running.values()) r.controller.abort(new Interrupted("shutdown"));
     await all();
   }
-
-  get busy(): number {
-    return this.running.size;
-  }
 }

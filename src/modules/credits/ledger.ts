@@ -1,24 +1,23 @@
 import { and, eq, gte, sql } from "drizzle-orm";
-import type { Db, Tx } from "../../db/client";
+import type { Tx } from "../../db/client";
 import { creditLedger, organizations } from "../../db/schema";
 import { ApiError } from "../../http/errors";
 import { newId } from "../../ids";
 
-type Conn = Db | Tx;
-export type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
+type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
 
 /**
- * Every balance change goes through here: one conditional UPDATE of the balance and one ledger row,
- * so the balance is always the ledger's sum. Call it inside the caller's transaction.
+ * The ledger row of a movement. Each function below changes the balance by the same amount in the
+ * same transaction, so the balance is always the ledger's sum.
  */
-async function move(tx: Conn, organizationId: string, kind: LedgerKind, amount: number, now: Date, extra: { jobId?: string; note?: string } = {}) {
+async function move(tx: Tx, organizationId: string, kind: LedgerKind, amount: number, now: Date, extra: { jobId?: string; note?: string } = {}) {
   const entry = { id: newId(now), organizationId, kind, amount, jobId: extra.jobId ?? null, note: extra.note ?? null, createdAt: now };
   await tx.insert(creditLedger).values(entry);
   return entry;
 }
 
 /** Adds credits (a new organization's free credits, or an operator's top-up). */
-export async function grant(tx: Conn, organizationId: string, amount: number, now: Date, note: string) {
+export async function grant(tx: Tx, organizationId: string, amount: number, now: Date, note: string) {
   const [row] = await tx
     .update(organizations)
     .set({ creditBalance: sql`${organizations.creditBalance} + ${amount}` })

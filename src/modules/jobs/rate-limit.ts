@@ -7,7 +7,7 @@ export type Limit = { bucket: string; perSecond: number; burst: number };
 type Outcome = { limit: Limit; tokens: number };
 
 /** RateLimit-* headers (IETF draft) for the limit closest to running out. */
-export function rateLimitHeaders(outcomes: Outcome[]): Record<string, string> {
+function rateLimitHeaders(outcomes: Outcome[]): Record<string, string> {
   const tightest = outcomes.reduce((a, b) => (b.tokens / b.limit.burst < a.tokens / a.limit.burst ? b : a));
   const { burst, perSecond } = tightest.limit;
   return {
