@@ -17,7 +17,7 @@ export class Worker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   private readonly running = new Map<string, Running>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private polling = false;
+  private inflight: Promise<void> | undefined;
   private stopped = true;
 
   constructor(
@@ -37,26 +37,25 @@ export class Worker {
     this.timer = setTimeout(() => void this.poll(), ms);
   }
 
-  /** One round: fail exhausted jobs, claim what fits in the free slots, start them. */
-  async poll(): Promise<void> {
-    if (this.polling) return;
-    this.polling = true;
+  /** One round: fail exhausted jobs, claim what fits in the free slots, start them. Rounds never overlap. */
+  poll(): Promise<void> {
+    this.inflight ??= this.round().finally(() => (this.inflight = undefined));
+    return this.inflight;
+  }
+
+  private async round(): Promise<void> {
     const c = this.deps.config;
-    let claimed: Claimed[] = [];
     try {
       const now = this.deps.clock.now();
       await failExhausted(this.deps.db, now, c.jobMaxAttempts);
       const free = c.workerConcurrency - this.running.size;
-      if (free > 0) claimed = await claim(this.deps.db, this.id, free, now, c.jobLeaseMs, c.jobMaxAttempts);
+      const claimed = free > 0 ? await claim(this.deps.db, this.id, free, now, c.jobLeaseMs, c.jobMaxAttempts) : [];
       for (const job of claimed) this.begin(job);
     } catch (error) {
       this.deps.logger.error({ event: "worker_poll_failed", workerId: this.id, errorName: (error as Error)?.name });
-    } finally {
-      this.polling = false;
     }
-    // A full batch suggests more is waiting: look again at once instead of sleeping.
-    const full = claimed.length > 0 && this.running.size < c.workerConcurrency;
-    this.schedule(full ? 0 : c.workerPollMs);
+    // Sleep until the next round; a job that finishes frees a slot and calls a round at once.
+    this.schedule(c.workerPollMs);
   }
 
   private begin(job: Claimed): void {
@@ -100,6 +99,7 @@ export class Worker {
   async stop(graceMs = this.deps.config.shutdownGraceMs): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.inflight; // a claim in progress still hands its jobs to this stop
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([all(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
