@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { jobs, projects } from "../db/schema";
 import { charge, release } from "../modules/credits/ledger";
@@ -11,12 +11,18 @@ const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
  * Claims up to `limit` jobs: queued ones, and running ones whose lease expired (their worker died)
  * and that have attempts left. SKIP LOCKED lets several processes claim at once without waiting
  * on or taking each other's rows; each claim bumps `attempts`, the token that fences late writers.
+ * `busy` are the jobs this worker is running: a late heartbeat of its own is no reason to take them again.
  */
-export async function claim(db: Db, workerId: string, limit: number, now: Date, leaseMs: number, maxAttempts: number): Promise<Claimed[]> {
+export async function claim(db: Db, workerId: string, limit: number, now: Date, leaseMs: number, maxAttempts: number, busy: string[] = []): Promise<Claimed[]> {
   const claimable = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), lt(jobs.attempts, maxAttempts))))
+    .where(
+      and(
+        or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), lt(jobs.attempts, maxAttempts))),
+        busy.length ? notInArray(jobs.id, busy) : undefined,
+      ),
+    )
     .orderBy(asc(jobs.createdAt))
     .limit(limit)
     .for("update", { skipLocked: true });
@@ -80,12 +86,19 @@ export async function requeue(db: Db, job: Claimed): Promise<void> {
     .where(mine(job));
 }
 
-/** Fails jobs whose every attempt ended in a dead worker, releasing their credits. */
-export async function failExhausted(db: Db, now: Date, maxAttempts: number): Promise<number> {
+/** Fails jobs whose every attempt ended in a dead worker (not one of `busy`), releasing their credits. */
+export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy: string[] = []): Promise<number> {
   const stuck = await db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), gte(jobs.attempts, maxAttempts)))
+    .where(
+      and(
+        eq(jobs.status, "running"),
+        lt(jobs.leaseExpiresAt, now),
+        gte(jobs.attempts, maxAttempts),
+        busy.length ? notInArray(jobs.id, busy) : undefined,
+      ),
+    )
     .limit(100);
   let failed = 0;
   for (const job of stuck) {

@@ -47,9 +47,10 @@ export class Worker {
     const c = this.deps.config;
     try {
       const now = this.deps.clock.now();
-      await failExhausted(this.deps.db, now, c.jobMaxAttempts);
-      const free = c.workerConcurrency - this.running.size;
-      const claimed = free > 0 ? await claim(this.deps.db, this.id, free, now, c.jobLeaseMs, c.jobMaxAttempts) : [];
+      const busy = [...this.running.keys()];
+      await failExhausted(this.deps.db, now, c.jobMaxAttempts, busy);
+      const free = c.workerConcurrency - busy.length;
+      const claimed = free > 0 ? await claim(this.deps.db, this.id, free, now, c.jobLeaseMs, c.jobMaxAttempts, busy) : [];
       for (const job of claimed) this.begin(job);
     } catch (error) {
       this.deps.logger.error({ event: "worker_poll_failed", workerId: this.id, errorName: (error as Error)?.name });
