@@ -106,6 +106,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The dashboard page
+         * @description Sign up, sign in, pick an organization and project, and manage the project's API keys and
+         *     members. The page loads only this server's script and stylesheet; it may not be framed.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/assets/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dashboard's script or stylesheet */
+        get: operations["getDashboardAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in to the dashboard
+         * @description Like `POST /auth/login` (same throttling), but the refresh token goes into an HttpOnly
+         *     cookie scoped to `/dashboard/session` instead of the body. Requests from another origin get 403.
+         */
+        post: operations["startDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew the dashboard's access token
+         * @description Spends the refresh token in the session cookie and sets its successor (single use, as with
+         *     `POST /auth/refresh`). The page calls it on load and before the access token expires.
+         */
+        post: operations["refreshDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dashboard/session/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out of the dashboard
+         * @description Revokes the cookie's refresh token and every token rotated from the same sign-in, and clears the cookie.
+         */
+        post: operations["endDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/register": {
         parameters: {
             query?: never;
@@ -609,6 +709,14 @@ export interface components {
             /** @description Seconds until the access token expires. */
             expiresIn: number;
         };
+        DashboardSession: {
+            /** @description A JWT; send it as `Authorization: Bearer <accessToken>`. */
+            accessToken: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds until the access token expires; refresh before then. */
+            expiresIn: number;
+        };
         User: {
             id: components["schemas"]["Id"];
             email: string;
@@ -821,6 +929,18 @@ export interface components {
                 };
             };
         };
+        /** @description An access token for the page; the refresh token is in the `Set-Cookie` header only. */
+        DashboardSession: {
+            headers: {
+                "Set-Cookie": components["headers"]["SessionCookie"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: components["schemas"]["DashboardSession"];
+                };
+            };
+        };
         /** @description The request is malformed; the message names the field and what to change. */
         BadRequest: {
             headers: {
@@ -1005,6 +1125,12 @@ export interface components {
         RateLimitRemaining: string;
         /** @description Seconds until that limit is full again. */
         RateLimitReset: string;
+        /** @description The dashboard's refresh-token cookie (`HttpOnly; SameSite=Strict; Path=/dashboard/session`), set or cleared. */
+        SessionCookie: string;
+        /** @description Scripts, styles and connections only from this server; no framing. */
+        ContentSecurityPolicy: string;
+        /** @description Always `DENY`. */
+        XFrameOptions: "DENY";
     };
     pathItems: never;
 }
@@ -1143,6 +1269,124 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The dashboard's HTML shell; its script builds the page. */
+            200: {
+                headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    "X-Frame-Options": components["headers"]["XFrameOptions"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getDashboardAsset: {
+        parameters: {
+            query?: {
+                /** @description The content hash the page links with; a changed hash is a new cache entry. */
+                v?: string;
+            };
+            header?: never;
+            path: {
+                file: "app.js" | "app.css";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asset, built from `src/dashboard/client` when the server starts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                    "text/css": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+        };
+    };
+    startDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "email": "ada@example.com",
+                 *       "password": "correct-horse-battery"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["DashboardSession"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    refreshDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["DashboardSession"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    endDashboardSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the cookie is cleared. */
+            200: {
+                headers: {
+                    "Set-Cookie": components["headers"]["SessionCookie"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
         };
     };
     register: {

@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { dashboardRoutes } from "./dashboard/routes";
 import type { Deps } from "./deps";
 import { docs } from "./http/docs";
 import { pipeline } from "./http/pipeline";
@@ -23,7 +24,8 @@ export function createApp(deps: Deps) {
     .use(projectRoutes(deps))
     .use(apiKeyRoutes(deps))
     .use(jobRoutes(deps))
-    .use(creditRoutes(deps));
+    .use(creditRoutes(deps))
+    .use(dashboardRoutes(deps));
 }
 
 export type App = ReturnType<typeof createApp>;

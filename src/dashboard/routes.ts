@@ -1,0 +1,97 @@
+import { Elysia } from "elysia";
+import { principalPlugin } from "../auth/principal";
+import type { Deps } from "../deps";
+import { clientAddress } from "../http/client-address";
+import { ApiError } from "../http/errors";
+import type { Body, Reply } from "../http/types";
+import * as auth from "../modules/auth/service";
+import { dashboardAssets } from "./assets";
+import { clearedSessionCookie, readSessionCookie, sessionCookie } from "./cookie";
+import { pageHeaders, renderPage } from "./page";
+
+type Session = Reply<"/dashboard/session", "post", 200>;
+type TokenPair = Reply<"/auth/login", "post", 200>["data"];
+type Asset = "app.js" | "app.css";
+
+/**
+ * The session routes act on a cookie, so they refuse cross-site callers: SameSite=Strict keeps the
+ * cookie off such requests already, and this also stops a forged sign-in (login CSRF). Browsers
+ * say where a request comes from in Sec-Fetch-Site; older ones only send Origin, compared by host
+ * alone since a TLS proxy in front turns https into http before the request reaches us.
+ */
+function requireSameOrigin(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  const origin = request.headers.get("origin");
+  const foreign = site ? site !== "same-origin" && site !== "none" : origin !== null && hostOf(origin) !== new URL(request.url).host;
+  if (foreign) {
+    throw new ApiError("forbidden", "The dashboard's session routes only accept requests from the dashboard page itself.");
+  }
+}
+
+const hostOf = (origin: string) => URL.parse(origin)?.host;
+
+function noRefreshToken(): ApiError {
+  return new ApiError("invalid_refresh_token", "There is no dashboard session in this browser, or it has ended. Sign in again.");
+}
+
+/** The dashboard page, its assets, and the cookie-based session its script uses. */
+export const dashboardRoutes = (deps: Deps) => {
+  const ttl = deps.config.refreshTokenTtlSeconds;
+  const startSession = (request: Request, set: { headers: Record<string, unknown> }, pair: TokenPair): Session => {
+    set.headers["set-cookie"] = sessionCookie(request, pair.refreshToken, ttl);
+    set.headers["cache-control"] = "no-store";
+    return { data: { accessToken: pair.accessToken, tokenType: "Bearer", expiresIn: pair.expiresIn } };
+  };
+  // Build while the server starts. A broken build is a bug in this repo, not user input: say why
+  // in the log (GET / then answers 500).
+  dashboardAssets().catch((error: Error) => deps.logger.error({ event: "dashboard_build_failed", message: error.message }));
+  return new Elysia()
+    .use(principalPlugin(deps))
+    .get("/", async () => new Response(renderPage(await dashboardAssets()), { headers: pageHeaders }))
+    .get("/dashboard/assets/:file", async ({ params, query }) => {
+      const assets = await dashboardAssets();
+      if (!Object.hasOwn(assets, params.file)) throw new ApiError("not_found", "No such dashboard asset.");
+      const asset = assets[params.file as Asset];
+      const cache = query.v === asset.version ? "public, max-age=31536000, immutable" : "no-cache";
+      return new Response(asset.body, { headers: { "content-type": asset.type, "cache-control": cache, "x-content-type-options": "nosniff" } });
+    })
+    .post(
+      "/dashboard/session",
+      async ({ input, request, server, set }) => {
+        requireSameOrigin(request);
+        const ip = clientAddress(request, server, deps.config.trustProxy);
+        const pair = await auth.login(deps, input.body as Body<"/dashboard/session", "post">, ip);
+        return startSession(request, set, pair) satisfies Session;
+      },
+      { open: true },
+    )
+    .post(
+      "/dashboard/session/refresh",
+      async ({ request, set }) => {
+        requireSameOrigin(request);
+        const refreshToken = readSessionCookie(request);
+        if (!refreshToken) throw noRefreshToken();
+        try {
+          return startSession(request, set, await auth.refresh(deps, { refreshToken })) satisfies Reply<"/dashboard/session/refresh", "post", 200>;
+        } catch (error) {
+          // A spent or revoked token is useless: tell the browser to drop it as well.
+          if (error instanceof ApiError && error.code === "invalid_refresh_token") {
+            throw new ApiError(error.code, noRefreshToken().message, { "set-cookie": clearedSessionCookie(request) });
+          }
+          throw error;
+        }
+      },
+      { open: true },
+    )
+    .post(
+      "/dashboard/session/logout",
+      async ({ request, set }) => {
+        requireSameOrigin(request);
+        const refreshToken = readSessionCookie(request);
+        if (refreshToken) await auth.logout(deps, { refreshToken });
+        set.headers["set-cookie"] = clearedSessionCookie(request);
+        return { success: true } satisfies Reply<"/dashboard/session/logout", "post", 200>;
+      },
+      { open: true },
+    );
+};
