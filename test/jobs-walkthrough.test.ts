@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { startServer, type StartedServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
-/** docs/jobs.md's curl block, run after a sign-up and key creation, against a started server and a local site. */
-const doc = readFileSync(join(import.meta.dir, "../docs/jobs.md"), "utf8");
-const script = /```sh\n([\s\S]*?)```/.exec(doc)![1]!;
+/** The README's jobs curl block, run after a sign-up and key creation, against a started server and a local site. */
+const readme = readFileSync(join(import.meta.dir, "../README.md"), "utf8");
+const script = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Scraping jobs and credits")))![1]!;
 
 const setUp = `
 EMAIL="walk-$RANDOM@example.com"
