@@ -34,7 +34,7 @@ export async function benchPglite(port: number, seconds: number, rounds: number,
   };
   try {
     for (const cache of [true, false]) {
-      const server = await startServer(port, { DATA_DIR: dataDir, DATABASE_URL: "", BENCH_PUBLIC_TWIN: "true", AUTH_CACHE_SIZE: cache ? "10000" : "0" });
+      const server = await startServer(port, { DATA_DIR: dataDir, DATABASE_URL: "", BENCH_PUBLIC_TWIN: "true", WORKER: "off", AUTH_CACHE_SIZE: cache ? "10000" : "0" });
       try {
         if (!seeded) {
           const user = await seedUser(server.base, "bench");

@@ -404,6 +404,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/private/organizations/{orgId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An organization's balance and ledger
+         * @description Any member may read it. Every credit movement is one ledger entry, newest first and
+         *     cursor-paginated; the balance always equals the sum of all entries' `amount`.
+         */
+        get: operations["getCredits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/organizations/{orgId}/credits/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Top up an organization (instance operators)
+         * @description For the operators of a self-hosted instance: only a user whose email is listed in the
+         *     server's `ADMIN_EMAILS` setting may grant credits, to any organization. Members of the
+         *     organization who are not operators get 403; anyone else gets 404.
+         */
+        post: operations["grantCredits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/private/projects": {
         parameters: {
             query?: never;
@@ -519,7 +568,66 @@ export interface paths {
          */
         get: operations["listJobs"];
         put?: never;
+        /**
+         * Submit a scraping job
+         * @description Reserves 1 credit of the project's organization and queues the job; a worker fetches the
+         *     URL and extracts what `options.extract` asks for. Poll `GET /projects/{projectId}/jobs/{jobId}`
+         *     until `status` is `succeeded`, `failed` or `canceled`. Only a job that succeeds is charged;
+         *     a failed or canceled job's reserved credit is released.
+         *
+         *     Send an `Idempotency-Key` to retry safely: a second request with the same key in the same
+         *     project returns the first job (with `Idempotent-Replayed: true`) and reserves nothing.
+         *     Submissions are rate-limited per key (or per user with a dashboard session) and per project.
+         */
+        post: operations["createJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The job's id. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** A job, with its result once it has succeeded */
+        get: operations["getJob"];
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The job's id. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued job
+         * @description A queued job becomes `canceled` and its reserved credit is released. Canceling a job that
+         *     is already canceled returns it unchanged; a running or finished job cannot be canceled (409).
+         */
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -562,7 +670,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -678,18 +786,121 @@ export interface components {
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
+        /** @enum {string} */
+        JobExtract: "html" | "text" | "title" | "links" | "meta";
+        /** @description Every option with its default filled in, as the worker will use it. */
+        JobOptions: {
+            timeoutMs: number;
+            maxBytes: number;
+            extract: components["schemas"]["JobExtract"][];
+            headers: components["schemas"]["JobHeaders"];
+        };
+        /** @description Request headers sent to the target; only these names are allowed. */
+        JobHeaders: {
+            "user-agent"?: components["schemas"]["HeaderValue"];
+            accept?: components["schemas"]["HeaderValue"];
+            "accept-language"?: components["schemas"]["HeaderValue"];
+            referer?: components["schemas"]["HeaderValue"];
+        };
+        HeaderValue: string;
+        CreateJobRequest: {
+            /** @description An absolute http or https URL. */
+            url: string;
+            options?: {
+                /**
+                 * @description Wall time for the whole fetch, redirects included.
+                 * @default 15000
+                 */
+                timeoutMs: number;
+                /**
+                 * @description The job fails when the (decoded) body is larger than this.
+                 * @default 2097152
+                 */
+                maxBytes: number;
+                /**
+                 * @default [
+                 *       "title",
+                 *       "text",
+                 *       "links"
+                 *     ]
+                 */
+                extract: components["schemas"]["JobExtract"][];
+                headers?: components["schemas"]["JobHeaders"];
+            };
+        };
+        /** @description What the target answered, and the fields `options.extract` asked for. */
+        JobResult: {
+            /** @description The final response's status (after redirects); below 500. */
+            statusCode: number;
+            /** @description The URL after redirects. */
+            finalUrl: string;
+            contentType: string | null;
+            /** @description Body size after content decoding. */
+            bytes: number;
+            durationMs: number;
+            /** @description The document's `<title>`; null when absent or not HTML. */
+            title?: string | null;
+            /** @description Visible text with whitespace collapsed (the body itself for text/*). */
+            text?: string | null;
+            /** @description Absolute http(s) URLs of the page's `<a href>`s, without fragments, deduplicated, in document order. */
+            links?: string[];
+            /** @description `<meta name|property=... content=...>` pairs, e.g. `description`, `og:title`. */
+            meta?: {
+                [key: string]: string;
+            };
+            /** @description The HTML as received, decoded to text. */
+            html?: string | null;
+        };
+        JobError: {
+            /** @enum {string} */
+            code: "blocked_target" | "dns_failed" | "connection_failed" | "timeout" | "too_many_redirects" | "response_too_large" | "target_error" | "internal_error";
+            message: string;
+            /** @description For `target_error`: the target's 5xx status. */
+            statusCode?: number;
+        };
         Job: {
             id: components["schemas"]["Id"];
             projectId: components["schemas"]["Id"];
             url: string;
             status: components["schemas"]["JobStatus"];
+            options: components["schemas"]["JobOptions"];
             createdAt: components["schemas"]["Timestamp"];
             startedAt: components["schemas"]["Timestamp"] | null;
             finishedAt: components["schemas"]["Timestamp"] | null;
             /** @description The key that submitted the job; null when submitted with a dashboard session. */
             apiKeyId: components["schemas"]["Id"] | null;
             createdBy: components["schemas"]["Id"];
+            /** @description 1 once the job has succeeded; 0 otherwise. */
             creditsCharged: number;
+            /** @description Present once the job has succeeded, on single-job answers (lists leave it out to stay small). */
+            result?: components["schemas"]["JobResult"];
+            /** @description Present when the job has failed. */
+            error?: components["schemas"]["JobError"];
+        };
+        LedgerEntry: {
+            id: components["schemas"]["Id"];
+            /**
+             * @description `grant` adds credits; `reserve` takes 1 when a job is submitted; `release` gives it back
+             *     when the job fails or is canceled; `charge` (amount 0) records that a succeeded job
+             *     spent its reserved credit.
+             * @enum {string}
+             */
+            kind: "grant" | "reserve" | "charge" | "release";
+            /** @description The change to the balance. */
+            amount: number;
+            jobId: components["schemas"]["Id"] | null;
+            note: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        Credits: {
+            organizationId: components["schemas"]["Id"];
+            /** @description Credits available now; equals the sum of every entry's amount. */
+            balance: number;
+            entries: components["schemas"]["LedgerEntry"][];
+        };
+        GrantRequest: {
+            amount: number;
+            note?: string;
         };
     };
     responses: {
@@ -849,6 +1060,37 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The organization has no credits left; the message says the balance. */
+        PaymentRequired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "insufficient_credits",
+                 *         "message": "This organization has 0 credits left and each job needs 1. Ask an operator to grant more.",
+                 *         "requestId": "req_0f2c9a7e51b84d3f"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many job submissions; wait for `Retry-After` seconds. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The database cannot be reached right now; retry shortly. */
         ServiceUnavailable: {
             headers: {
@@ -864,6 +1106,12 @@ export interface components {
         OrgId: components["schemas"]["Id"];
         /** @description The project's id. */
         ProjectId: components["schemas"]["Id"];
+        /** @description The job's id. */
+        JobId: components["schemas"]["Id"];
+        /** @description Page size. */
+        Limit: number;
+        /** @description The `nextCursor` of the previous page. */
+        Cursor: string;
     };
     requestBodies: never;
     headers: {
@@ -871,6 +1119,12 @@ export interface components {
         WWWAuthenticate: string;
         /** @description Seconds to wait before trying again. */
         RetryAfter: string;
+        /** @description The burst size of the tightest limit that applies (requests). */
+        RateLimitLimit: string;
+        /** @description Requests left in that limit right now. */
+        RateLimitRemaining: string;
+        /** @description Seconds until that limit is full again. */
+        RateLimitReset: string;
         /** @description The dashboard's refresh-token cookie (`HttpOnly; SameSite=Strict; Path=/dashboard/session`), set or cleared. */
         SessionCookie: string;
         /** @description Scripts, styles and connections only from this server; no framing. */
@@ -1484,6 +1738,121 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    getCredits: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balance and one page of the ledger. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "organizationId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "balance": 999,
+                     *         "entries": [
+                     *           {
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d4",
+                     *             "kind": "charge",
+                     *             "amount": 0,
+                     *             "jobId": "67e0a1b2c3d4e5f6a7b8c9d2",
+                     *             "note": null,
+                     *             "createdAt": "2026-06-01T09:00:02.000Z"
+                     *           },
+                     *           {
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d3",
+                     *             "kind": "reserve",
+                     *             "amount": -1,
+                     *             "jobId": "67e0a1b2c3d4e5f6a7b8c9d2",
+                     *             "note": null,
+                     *             "createdAt": "2026-06-01T09:00:01.000Z"
+                     *           },
+                     *           {
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *             "kind": "grant",
+                     *             "amount": 1000,
+                     *             "jobId": null,
+                     *             "note": "Free credits for a new organization",
+                     *             "createdAt": "2026-06-01T09:00:00.000Z"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Credits"];
+                        /** @description Pass as `cursor` for the next page of entries; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    grantCredits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amount": 500,
+                 *       "note": "Invoice 2026-06"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GrantRequest"];
+            };
+        };
+        responses: {
+            /** @description The grant's ledger entry and the new balance. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            balance: number;
+                            entry: components["schemas"]["LedgerEntry"];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
     listProjects: {
         parameters: {
             query?: never;
@@ -1693,6 +2062,10 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
+                /** @description Only jobs in this status. */
+                status?: components["schemas"]["JobStatus"];
+                /** @description Only jobs submitted with this key. */
+                apiKeyId?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -1726,6 +2099,189 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    createJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any string of 1 to 255 visible ASCII characters, unique per intended job (a UUID works). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.com/",
+                 *       "options": {
+                 *         "extract": [
+                 *           "title",
+                 *           "links"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The job is queued (or, on an idempotent retry, the job the first request created). */
+            202: {
+                headers: {
+                    /** @description Where to poll the job. */
+                    Location: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description `true` when this answer repeats an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9d2",
+                     *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "url": "https://example.com/",
+                     *         "status": "queued",
+                     *         "options": {
+                     *           "timeoutMs": 15000,
+                     *           "maxBytes": 2097152,
+                     *           "extract": [
+                     *             "title",
+                     *             "links"
+                     *           ],
+                     *           "headers": {}
+                     *         },
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "startedAt": null,
+                     *         "finishedAt": null,
+                     *         "apiKeyId": "67e0a1b2c3d4e5f6a7b8c9d9",
+                     *         "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *         "creditsCharged": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Job"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["PaymentRequired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The job's id. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9d2",
+                     *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "url": "https://example.com/",
+                     *         "status": "succeeded",
+                     *         "options": {
+                     *           "timeoutMs": 15000,
+                     *           "maxBytes": 2097152,
+                     *           "extract": [
+                     *             "title",
+                     *             "links"
+                     *           ],
+                     *           "headers": {}
+                     *         },
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "startedAt": "2026-06-01T09:00:00.120Z",
+                     *         "finishedAt": "2026-06-01T09:00:00.480Z",
+                     *         "apiKeyId": "67e0a1b2c3d4e5f6a7b8c9d9",
+                     *         "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *         "creditsCharged": 1,
+                     *         "result": {
+                     *           "statusCode": 200,
+                     *           "finalUrl": "https://example.com/",
+                     *           "contentType": "text/html; charset=UTF-8",
+                     *           "bytes": 1256,
+                     *           "durationMs": 341,
+                     *           "title": "Example Domain",
+                     *           "links": [
+                     *             "https://www.iana.org/domains/example"
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Job"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The job's id. */
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canceled job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Job"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
 }

@@ -6,6 +6,7 @@ import { pipeline } from "./http/pipeline";
 import { accountRoutes } from "./modules/account/routes";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
 import { authRoutes } from "./modules/auth/routes";
+import { creditRoutes } from "./modules/credits/routes";
 import { jobRoutes } from "./modules/jobs/routes";
 import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
@@ -23,6 +24,7 @@ export function createApp(deps: Deps) {
     .use(projectRoutes(deps))
     .use(apiKeyRoutes(deps))
     .use(jobRoutes(deps))
+    .use(creditRoutes(deps))
     .use(dashboardRoutes(deps));
 }
 

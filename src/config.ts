@@ -24,6 +24,33 @@ export type Config = {
   authCacheTtlMs: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
+} & JobSettings;
+
+/** Scraping jobs, credits and the worker (see docs/jobs.md). */
+export type JobSettings = {
+  /** Credits granted to every new organization. */
+  freeCredits: number;
+  /** Lowercased emails of the instance's operators, who may grant credits. */
+  adminEmails: string[];
+  /** Run the job worker in this process; `WORKER=off` makes an API-only process. */
+  workerEnabled: boolean;
+  workerConcurrency: number;
+  /** How often an idle worker looks for queued jobs. */
+  workerPollMs: number;
+  /** A running job's claim lasts this long without a heartbeat before another worker may take it. */
+  jobLeaseMs: number;
+  /** Claims of one job (crashes included) before it fails for good, releasing its credit. */
+  jobMaxAttempts: number;
+  /** On SIGTERM, how long running jobs may take to finish before they are re-queued. */
+  shutdownGraceMs: number;
+  /** Let jobs fetch loopback, private and link-local addresses (self-hosting on a LAN, tests). */
+  allowPrivateTargets: boolean;
+  /** Target ports jobs may fetch; "any" lifts the check. */
+  allowedTargetPorts: number[] | "any";
+  rateLimitKeyPerSecond: number;
+  rateLimitKeyBurst: number;
+  rateLimitProjectPerSecond: number;
+  rateLimitProjectBurst: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +101,37 @@ function benchTwin(env: Env, production: boolean): boolean {
   return on;
 }
 
+function ports(env: Env): number[] | "any" {
+  const raw = env.ALLOWED_TARGET_PORTS?.trim();
+  if (!raw) return [80, 443, 8080, 8443];
+  if (raw === "*") return "any";
+  const list = raw.split(",").map((p) => Number(p.trim()));
+  if (list.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+    throw new ConfigError(`ALLOWED_TARGET_PORTS must be "*" or a comma-separated list of ports; got "${raw}".`);
+  }
+  return list;
+}
+
+function jobSettings(env: Env): JobSettings {
+  const emails = (env.ADMIN_EMAILS ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+  return {
+    freeCredits: integer(env, "FREE_CREDITS", 1000, 0, 100_000_000),
+    adminEmails: emails,
+    workerEnabled: flag(env, "WORKER", true),
+    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1, 256),
+    workerPollMs: integer(env, "WORKER_POLL_MS", 500, 10, 60_000),
+    jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 500, 600_000),
+    jobMaxAttempts: integer(env, "JOB_MAX_ATTEMPTS", 3, 1, 100),
+    shutdownGraceMs: integer(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 600_000),
+    allowPrivateTargets: flag(env, "ALLOW_PRIVATE_TARGETS", false),
+    allowedTargetPorts: ports(env),
+    rateLimitKeyPerSecond: integer(env, "RATE_LIMIT_KEY_PER_SECOND", 10, 1, 100_000),
+    rateLimitKeyBurst: integer(env, "RATE_LIMIT_KEY_BURST", 20, 1, 1_000_000),
+    rateLimitProjectPerSecond: integer(env, "RATE_LIMIT_PROJECT_PER_SECOND", 50, 1, 100_000),
+    rateLimitProjectBurst: integer(env, "RATE_LIMIT_PROJECT_BURST", 100, 1, 1_000_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env, warn: (msg: string) => void = console.warn): Config {
   const production = env.NODE_ENV === "production";
   const dataDir = env.DATA_DIR || "./data";
@@ -91,5 +149,6 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
     authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
     benchPublicTwin: benchTwin(env, production),
+    ...jobSettings(env),
   };
 }

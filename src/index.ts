@@ -8,6 +8,7 @@ import { createApp } from "./app";
 import type { Deps } from "./deps";
 import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger } from "./http/logger";
+import { Worker } from "./jobs/worker";
 
 const logger = jsonLogger();
 let config;
@@ -39,13 +40,18 @@ const app = createApp(deps);
 // Test-only, for `bun run bench`: refused in production by config.ts, and never part of the contract.
 if (config.benchPublicTwin) app.use((await import("../bench/public-twin")).publicTwin(deps));
 
+const worker = config.workerEnabled ? new Worker({ db: database.db, clock: systemClock, config, logger }) : undefined;
+worker?.start();
+
 // Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
 app.listen({ port: config.port, maxRequestBodySize: MAX_BODY_BYTES * 4 });
-logger.info({ event: "listening", port: app.server?.port, database: database.kind });
+logger.info({ event: "listening", port: app.server?.port, database: database.kind, worker: worker ? config.workerConcurrency : "off" });
 
 async function shutdown(signal: string) {
   logger.info({ event: "shutting_down", signal });
   await app.stop();
+  // Running jobs get SHUTDOWN_GRACE_MS to finish; the rest go back to the queue for another process.
+  await worker?.stop().catch(() => {});
   await keyUsage.stop().catch(() => {});
   await invalidation.stop();
   await database.close();

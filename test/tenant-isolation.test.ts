@@ -21,6 +21,7 @@ let victim: Account;
 let outsider: Account;
 let victimKey: { id: string; key: string };
 let outsiderKey: string;
+let victimJobId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -28,6 +29,7 @@ beforeAll(async () => {
   outsider = await signUp(t, "outsider");
   victimKey = await createKey(t, victim, victim.projectId, "victim-key");
   outsiderKey = (await createKey(t, outsider)).key;
+  victimJobId = (await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })).body.data.id;
 }, 60_000);
 afterAll(() => t.close());
 
@@ -38,8 +40,8 @@ function fill(path: string, ids: Record<string, string>): string {
   });
 }
 
-const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id });
-const missingIds = { orgId: "67e0a1b2c3d4e5f6a7b8c9d0", projectId: "67e0a1b2c3d4e5f6a7b8c9d1", id: "67e0a1b2c3d4e5f6a7b8c9d2", userId: "67e0a1b2c3d4e5f6a7b8c9d3" };
+const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id, jobId: victimJobId });
+const missingIds = { orgId: "67e0a1b2c3d4e5f6a7b8c9d0", projectId: "67e0a1b2c3d4e5f6a7b8c9d1", id: "67e0a1b2c3d4e5f6a7b8c9d2", userId: "67e0a1b2c3d4e5f6a7b8c9d3", jobId: "67e0a1b2c3d4e5f6a7b8c9d4" };
 
 function bodyFor(c: Case): unknown {
   const media = c.operation.requestBody?.content["application/json"] as { example?: unknown } | undefined;
@@ -82,5 +84,7 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
     expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([victim.id]);
     const projects = await t.request("GET", `/private/organizations/${victim.orgId}/projects`, { token: victim.token });
     expect(projects.body.data).toHaveLength(1);
+    const job = await t.request("GET", `/projects/${victim.projectId}/jobs/${victimJobId}`, { token: victimKey.key });
+    expect(job.body.data.status).toBe("queued");
   });
 });

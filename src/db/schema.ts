@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 const id = () => text("id").primaryKey();
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -17,7 +17,9 @@ export const organizations = pgTable("organizations", {
   name: text("name").notNull(),
   personal: boolean("personal").notNull().default(false),
   createdAt: at("created_at").notNull(),
-});
+  /** Credits available now; always the sum of the organization's ledger. The check is the last line of defence. */
+  creditBalance: integer("credit_balance").notNull().default(0),
+}, (t) => [check("organizations_credit_balance_check", sql`${t.creditBalance} >= 0`)]);
 
 export const memberships = pgTable(
   "memberships",
@@ -106,9 +108,44 @@ export const jobs = pgTable(
     createdAt: at("created_at").notNull(),
     startedAt: at("started_at"),
     finishedAt: at("finished_at"),
+    /** Scoped to the project: a retry with the same key returns this job instead of creating another. */
+    idempotencyKey: text("idempotency_key"),
+    /** How many times a worker has claimed the job; also the fencing token for writing its outcome. */
+    attempts: integer("attempts").notNull().default(0),
+    /** While running: the claim is the worker's until then; after it, another worker may take the job. */
+    leaseExpiresAt: at("lease_expires_at"),
+    workerId: text("worker_id"),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),
     check("jobs_status_check", sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'canceled')`),
+    uniqueIndex("jobs_project_idempotency_idx").on(t.projectId, t.idempotencyKey),
+    index("jobs_queued_idx").on(t.createdAt).where(sql`${t.status} = 'queued'`),
+    index("jobs_running_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
   ],
 );
+
+/** Every credit movement. An organization's balance is the sum of its rows' `amount`. */
+export const creditLedger = pgTable(
+  "credit_ledger",
+  {
+    id: id(),
+    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["grant", "reserve", "charge", "release"] }).notNull(),
+    amount: integer("amount").notNull(),
+    jobId: text("job_id").references(() => jobs.id, { onDelete: "set null" }),
+    note: text("note"),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [
+    index("credit_ledger_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+    check("credit_ledger_kind_check", sql`${t.kind} in ('grant', 'reserve', 'charge', 'release')`),
+  ],
+);
+
+/** Token buckets for rate limits, shared by every server process on the database. */
+export const rateLimitBuckets = pgTable("rate_limit_buckets", {
+  bucket: text("bucket").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  updatedAt: at("updated_at").notNull(),
+});

@@ -24,6 +24,10 @@ const codeToStatus: Record<ErrorCode, number> = {
   last_owner: 409,
   key_limit_reached: 409,
   too_many_login_attempts: 429,
+  insufficient_credits: 402,
+  rate_limited: 429,
+  job_not_cancelable: 409,
+  idempotency_key_reused: 409,
   service_unavailable: 503,
   internal_error: 500,
 };

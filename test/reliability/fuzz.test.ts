@@ -45,7 +45,8 @@ const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? 
 const asciiHeader = fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""));
 
 function requestArbitrary(op: (typeof operations)[number]) {
-  const pathValue = fc.oneof(fc.constantFrom(...realIds), fc.stringMatching(/^[0-9a-f]{24}$/), junk.map(text));
+  // Never empty: `/a/{id}/` with an empty id is `/a/`, which Elysia serves as `/a`, another operation.
+  const pathValue = fc.oneof(fc.constantFrom(...realIds), fc.stringMatching(/^[0-9a-f]{24}$/), junk.map(text).filter((v) => v !== ""));
   const pathParams = fc.tuple(...op.params.filter((p) => p.in === "path").map(() => pathValue));
   const query = fc.array(
     fc.tuple(fc.constantFrom(...op.params.filter((p) => p.in === "query").map((p) => p.name), "extra", "limit"), fc.oneof(valid({ type: "integer", minimum: 1, maximum: 100 }), junk).map(text)),

@@ -4,6 +4,7 @@ import type { Deps } from "../../deps";
 import { memberships, organizations, users } from "../../db/schema";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
+import { grantFreeCredits } from "../credits/ledger";
 
 type Organization = Reply<"/private/organizations", "get", 200>["data"][number];
 
@@ -40,6 +41,7 @@ export async function createOrganization(
   await deps.db.transaction(async (tx) => {
     await tx.insert(organizations).values(org);
     await tx.insert(memberships).values({ organizationId: org.id, userId: principal.user.id, role: "owner", createdAt: now });
+    await grantFreeCredits(tx, org.id, deps.config.freeCredits, now);
   });
   return { ...org, role: "owner", createdAt: now.toISOString() };
 }

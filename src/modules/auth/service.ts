@@ -8,6 +8,7 @@ import { memberships, organizations, projects, users } from "../../db/schema";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
+import { grantFreeCredits } from "../credits/ledger";
 
 type TokenPair = Reply<"/auth/login", "post", 200>["data"];
 
@@ -26,6 +27,7 @@ export async function register(deps: Deps, input: Body<"/auth/register", "post">
       await tx.insert(organizations).values({ id: orgId, name: `${input.name}'s organization`.slice(0, 100), personal: true, createdAt: now });
       await tx.insert(memberships).values({ organizationId: orgId, userId: user.id, role: "owner", createdAt: now });
       await tx.insert(projects).values({ id: newId(now), organizationId: orgId, name: "Default project", createdAt: now });
+      await grantFreeCredits(tx, orgId, deps.config.freeCredits, now);
     });
   } catch (error) {
     if (databaseErrorCode(error) === "23505") throw emailTaken(); // unique_violation on email

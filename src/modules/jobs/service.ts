@@ -3,12 +3,13 @@ import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { jobs } from "../../db/schema";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
+import { ApiError, notFound } from "../../http/errors";
 import type { Query, Reply } from "../../http/types";
 import { requireProject } from "../access";
+import { release } from "../credits/ledger";
+import { jobView, type JobView } from "./view";
 
 type JobPage = Reply<"/projects/{projectId}/jobs", "get", 200>;
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Newest first; the cursor is the (createdAt, id) of the last row, so pages never skip or repeat. */
 export async function listJobs(
@@ -26,6 +27,8 @@ export async function listJobs(
     .where(
       and(
         eq(jobs.projectId, projectId),
+        query.status ? eq(jobs.status, query.status) : undefined,
+        query.apiKeyId ? eq(jobs.apiKeyId, query.apiKeyId) : undefined,
         after ? or(lt(jobs.createdAt, after.at), and(eq(jobs.createdAt, after.at), lt(jobs.id, after.id))) : undefined,
       ),
     )
@@ -34,18 +37,40 @@ export async function listJobs(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    data: page.map((j) => ({
-      id: j.id,
-      projectId: j.projectId,
-      url: j.url,
-      status: j.status,
-      createdAt: j.createdAt.toISOString(),
-      startedAt: iso(j.startedAt),
-      finishedAt: iso(j.finishedAt),
-      apiKeyId: j.apiKeyId,
-      createdBy: j.createdBy,
-      creditsCharged: j.creditsCharged,
-    })),
+    data: page.map((j) => jobView(j, false)),
     nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };
+}
+
+async function loadJob(deps: Deps, projectId: string, jobId: string) {
+  const [job] = await deps.db.select().from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId)));
+  if (!job) throw notFound("job");
+  return job;
+}
+
+export async function getJob(deps: Deps, principal: Principal, projectId: string, jobId: string): Promise<JobView> {
+  await requireProject(deps.db, principal, projectId);
+  return jobView(await loadJob(deps, projectId, jobId), true);
+}
+
+/**
+ * Only a queued job can be canceled: the status change and the release of its credit are one
+ * transaction, and the `status = 'queued'` condition means a worker's claim and a cancel cannot both win.
+ */
+export async function cancelJob(deps: Deps, principal: Principal, projectId: string, jobId: string): Promise<JobView> {
+  const project = await requireProject(deps.db, principal, projectId);
+  const now = deps.clock.now();
+  const canceled = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(jobs)
+      .set({ status: "canceled", finishedAt: now })
+      .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId), eq(jobs.status, "queued")))
+      .returning();
+    if (row) await release(tx, project.organizationId, row.id, now);
+    return row;
+  });
+  if (canceled) return jobView(canceled, true);
+  const job = await loadJob(deps, projectId, jobId);
+  if (job.status === "canceled") return jobView(job, true);
+  throw new ApiError("job_not_cancelable", `This job is ${job.status}; only a queued job can be canceled.`);
 }

@@ -1,0 +1,34 @@
+import type { JobError, JobOptions, JobResult } from "../modules/jobs/view";
+import { extract } from "./extract";
+import { JobFailure } from "./failure";
+import { fetchTarget } from "./fetcher";
+import type { Lookup, TargetPolicy } from "./ssrf";
+
+/** Thrown (as an abort reason) when the worker gives a job up unfinished: shutdown or a lost lease. */
+export class Interrupted extends Error {}
+
+/**
+ * Fetches and extracts one job. A target that answers below 500 is a success (404 included: the
+ * page was fetched and `statusCode` says what the site answered); a 5xx answer and every fetch
+ * problem are failures. Bugs on our side become `internal_error` failures, never a lost job.
+ */
+export async function execute(
+  url: string,
+  options: JobOptions,
+  policy: TargetPolicy,
+  signal: AbortSignal,
+  lookup?: Lookup,
+): Promise<{ result: JobResult } | { error: JobError }> {
+  try {
+    const fetched = await fetchTarget({ url, ...options, headers: options.headers ?? {}, policy, lookup, signal });
+    if (fetched.statusCode >= 500) {
+      throw new JobFailure("target_error", `The target answered with status ${fetched.statusCode}.`, fetched.statusCode);
+    }
+    const { body, ...meta } = fetched;
+    return { result: { ...meta, bytes: body.length, ...extract(body, fetched.contentType, fetched.finalUrl, options.extract) } };
+  } catch (error) {
+    if (error instanceof Interrupted) throw error;
+    if (error instanceof JobFailure) return { error: error.toJSON() };
+    return { error: { code: "internal_error", message: "The job failed on our side; its credit was released. Submit it again." } };
+  }
+}

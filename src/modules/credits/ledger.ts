@@ -1,0 +1,68 @@
+import { and, eq, gte, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client";
+import { creditLedger, organizations } from "../../db/schema";
+import { ApiError } from "../../http/errors";
+import { newId } from "../../ids";
+
+type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
+
+/**
+ * The ledger row of a movement. Each function below changes the balance by the same amount in the
+ * same transaction, so the balance is always the ledger's sum.
+ */
+async function move(tx: Tx, organizationId: string, kind: LedgerKind, amount: number, now: Date, extra: { jobId?: string; note?: string } = {}) {
+  const entry = { id: newId(now), organizationId, kind, amount, jobId: extra.jobId ?? null, note: extra.note ?? null, createdAt: now };
+  await tx.insert(creditLedger).values(entry);
+  return entry;
+}
+
+/** Adds credits (a new organization's free credits, or an operator's top-up). */
+export async function grant(tx: Tx, organizationId: string, amount: number, now: Date, note: string) {
+  const [row] = await tx
+    .update(organizations)
+    .set({ creditBalance: sql`${organizations.creditBalance} + ${amount}` })
+    .where(eq(organizations.id, organizationId))
+    .returning({ balance: organizations.creditBalance });
+  if (!row) throw new Error("grant to an organization that does not exist");
+  const entry = await move(tx, organizationId, "grant", amount, now, { note });
+  return { balance: row.balance, entry };
+}
+
+/** A new organization's starting credits (FREE_CREDITS), as a ledger entry like any other grant. */
+export async function grantFreeCredits(tx: Tx, organizationId: string, amount: number, now: Date): Promise<void> {
+  if (amount > 0) await grant(tx, organizationId, amount, now, "Free credits for a new organization");
+}
+
+/**
+ * Takes 1 credit for a job, or throws 402. The `balance >= 1` condition and the decrement are one
+ * statement: PostgreSQL locks the row, so concurrent reservations queue and none can overdraw.
+ */
+export async function reserve(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
+  const [row] = await tx
+    .update(organizations)
+    .set({ creditBalance: sql`${organizations.creditBalance} - 1` })
+    .where(and(eq(organizations.id, organizationId), gte(organizations.creditBalance, 1)))
+    .returning({ balance: organizations.creditBalance });
+  if (!row) {
+    const [org] = await tx.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, organizationId));
+    throw new ApiError(
+      "insufficient_credits",
+      `This organization has ${org?.balance ?? 0} credits left and each job needs 1. Ask an operator to grant more credits.`,
+    );
+  }
+  await move(tx, organizationId, "reserve", -1, now, { jobId });
+}
+
+/** Gives a job's reserved credit back (failed or canceled). */
+export async function release(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
+  await tx
+    .update(organizations)
+    .set({ creditBalance: sql`${organizations.creditBalance} + 1` })
+    .where(eq(organizations.id, organizationId));
+  await move(tx, organizationId, "release", 1, now, { jobId });
+}
+
+/** Records that a succeeded job spent its reserved credit; the balance already paid for it. */
+export async function charge(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
+  await move(tx, organizationId, "charge", 0, now, { jobId });
+}

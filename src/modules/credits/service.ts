@@ -1,0 +1,74 @@
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { SessionPrincipal } from "../../auth/principal";
+import type { Deps } from "../../deps";
+import { creditLedger, organizations, users } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
+import { ApiError, notFound } from "../../http/errors";
+import type { Body, Query, Reply } from "../../http/types";
+import { requireMembership } from "../access";
+import { grant } from "./ledger";
+
+type CreditsPage = Reply<"/private/organizations/{orgId}/credits", "get", 200>;
+type Entry = typeof creditLedger.$inferSelect;
+
+const entryView = (e: Entry) => ({
+  id: e.id,
+  kind: e.kind,
+  amount: e.amount,
+  jobId: e.jobId,
+  note: e.note,
+  createdAt: e.createdAt.toISOString(),
+});
+
+/** The balance and one page of the ledger, newest first; any member may read it. */
+export async function getCredits(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  query: Query<"/private/organizations/{orgId}/credits", "get">,
+): Promise<CreditsPage> {
+  await requireMembership(deps.db, principal.user.id, orgId);
+  const limit = query.limit ?? 20;
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const [org] = await deps.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));
+  const rows = await deps.db
+    .select()
+    .from(creditLedger)
+    .where(
+      and(
+        eq(creditLedger.organizationId, orgId),
+        after ? or(lt(creditLedger.createdAt, after.at), and(eq(creditLedger.createdAt, after.at), lt(creditLedger.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: { organizationId: orgId, balance: org?.balance ?? 0, entries: page.map(entryView) },
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+  };
+}
+
+/**
+ * Operators listed in ADMIN_EMAILS top up any organization. Anyone else is refused: with 403 when
+ * they belong to it, and otherwise the 404 every foreign organization gets.
+ */
+export async function grantCredits(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  input: Body<"/private/organizations/{orgId}/credits/grants", "post">,
+): Promise<Reply<"/private/organizations/{orgId}/credits/grants", "post", 201>["data"]> {
+  const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, principal.user.id));
+  if (!user || !deps.config.adminEmails.includes(user.email)) {
+    await requireMembership(deps.db, principal.user.id, orgId);
+    throw new ApiError("forbidden", "Only the operators of this instance (listed in its ADMIN_EMAILS setting) can grant credits.");
+  }
+  const [org] = await deps.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw notFound("organization");
+  const now = deps.clock.now();
+  const note = input.note?.trim() || `Granted by ${user.email}`;
+  const { balance, entry } = await deps.db.transaction((tx) => grant(tx, orgId, input.amount, now, note));
+  return { balance, entry: entryView(entry) };
+}

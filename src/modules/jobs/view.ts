@@ -1,0 +1,41 @@
+import type { jobs } from "../../db/schema";
+import type { components } from "../../../generated/openapi";
+
+type JobRow = typeof jobs.$inferSelect;
+export type JobView = components["schemas"]["Job"];
+export type JobOptions = components["schemas"]["JobOptions"];
+export type JobResult = components["schemas"]["JobResult"];
+export type JobError = components["schemas"]["JobError"];
+
+/** What a job gets for each option it was submitted without. */
+export const DEFAULT_OPTIONS: Omit<JobOptions, "headers"> = { timeoutMs: 15_000, maxBytes: 2 * 1024 * 1024, extract: ["title", "text", "links"] };
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+// jsonb keeps keys in its own order; answer in the order the spec documents them.
+const RESULT_ORDER = ["statusCode", "finalUrl", "contentType", "bytes", "durationMs", "title", "text", "links", "meta", "html"];
+function ordered<T extends object>(value: T, order: string[]): T {
+  const entries = Object.entries(value).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  return Object.fromEntries(entries) as T;
+}
+
+/** The API's view of a job; `withResult` is false for lists, which stay small. */
+export function jobView(j: JobRow, withResult: boolean): JobView {
+  const view: JobView = {
+    id: j.id,
+    projectId: j.projectId,
+    url: j.url,
+    status: j.status,
+    // Rows stored before options were recorded read as the defaults.
+    options: ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(j.options as Partial<JobOptions>) }, ["timeoutMs", "maxBytes", "extract", "headers"]),
+    createdAt: j.createdAt.toISOString(),
+    startedAt: iso(j.startedAt),
+    finishedAt: iso(j.finishedAt),
+    apiKeyId: j.apiKeyId,
+    createdBy: j.createdBy,
+    creditsCharged: j.creditsCharged,
+  };
+  if (withResult && j.result) view.result = ordered(j.result as JobResult, RESULT_ORDER);
+  if (j.error) view.error = j.error as JobError;
+  return view;
+}

@@ -1,0 +1,46 @@
+import { eq, sql } from "drizzle-orm";
+import { creditLedger, organizations } from "../../src/db/schema";
+import type { Account } from "./factories";
+import type { TestApp } from "./harness";
+
+const FINAL = ["succeeded", "failed", "canceled"];
+
+/** Polls a job until it is finished (or the given statuses), as a client would. */
+export async function waitForJob(t: TestApp, token: string, projectId: string, jobId: string, until = FINAL, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await t.request("GET", `/projects/${projectId}/jobs/${jobId}`, { token });
+    if (until.includes(res.body.data.status)) return res.body.data;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.data.status} after ${timeoutMs} ms`);
+    await Bun.sleep(20);
+  }
+}
+
+/** The stored balance and the ledger's sum; the rules say they are always equal. */
+export async function balanceAndLedgerSum(t: TestApp, orgId: string) {
+  const [org] = await t.database.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));
+  const [sum] = await t.database.db
+    .select({ sum: sql<string>`coalesce(sum(${creditLedger.amount}), 0)` })
+    .from(creditLedger)
+    .where(eq(creditLedger.organizationId, orgId));
+  return { balance: org!.balance, ledgerSum: Number(sum!.sum) };
+}
+
+/** Ledger entry kinds of an organization, counted. */
+export async function ledgerKinds(t: TestApp, orgId: string): Promise<Record<string, number>> {
+  const rows = await t.database.db.select({ kind: creditLedger.kind }).from(creditLedger).where(eq(creditLedger.organizationId, orgId));
+  const counts: Record<string, number> = {};
+  for (const { kind } of rows) counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * A new organization (with its FREE_CREDITS) and a project in it, owned by `owner`: cheaper than a
+ * sign-up (no password hashing) when a test only needs a fresh balance.
+ */
+export async function freshOrganization(t: TestApp, owner: Account, name = "org"): Promise<Account> {
+  const org = await t.request("POST", "/private/organizations", { token: owner.token, body: { name } });
+  const project = await t.request("POST", `/private/organizations/${org.body.data.id}/projects`, { token: owner.token, body: { name: "p" } });
+  if (project.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(project.body)}`);
+  return { ...owner, orgId: org.body.data.id, projectId: project.body.data.id };
+}

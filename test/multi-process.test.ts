@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, eq } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { type Database, openPostgres } from "../src/db/client";
+import { creditLedger, jobs } from "../src/db/schema";
+import { throwawayPostgres } from "./helpers/database";
+import { TEST_JWT_SECRET } from "./helpers/harness";
+import { startTargetSite, type TargetSite } from "./helpers/target-site";
+
+/**
+ * Real server processes sharing one PostgreSQL: only meaningful (and only run) when
+ * TEST_DATABASE_URL points at a server several processes can reach. Ports 4101-4102.
+ */
+const adminUrl = process.env.TEST_DATABASE_URL;
+const root = join(import.meta.dir, "..");
+// Short enough to keep the test quick, long enough that a loaded machine does not miss heartbeats (every LEASE_MS / 3).
+const LEASE_MS = 3000;
+
+type Server = { proc: ReturnType<typeof Bun.spawn>; base: string };
+let throwaway: Awaited<ReturnType<typeof throwawayPostgres>>;
+let dbUrl: string;
+let db: Database;
+let site: TargetSite;
+let token: string;
+let projectId: string;
+const servers: Server[] = [];
+
+async function startServer(port: number): Promise<Server> {
+  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: dbUrl,
+      PORT: String(port),
+      JWT_SECRET: TEST_JWT_SECRET,
+      ALLOW_PRIVATE_TARGETS: "true",
+      ALLOWED_TARGET_PORTS: "*",
+      WORKER_POLL_MS: "50",
+      WORKER_CONCURRENCY: "3",
+      JOB_LEASE_MS: String(LEASE_MS),
+      SHUTDOWN_GRACE_MS: "10000",
+      RATE_LIMIT_KEY_BURST: "1000",
+      RATE_LIMIT_PROJECT_BURST: "1000",
+      LOG_REQUESTS: "false",
+    },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+    await Bun.sleep(50);
+  }
+  const server = { proc, base };
+  servers.push(server);
+  return server;
+}
+
+async function call(server: Server, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(50);
+  }
+}
+
+const jobRow = async (id: string) => (await db.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
+const settledRow = (id: string) => waitFor(`job ${id}`, async () => {
+  const row = await jobRow(id);
+  return ["succeeded", "failed", "canceled"].includes(row.status) ? row : undefined;
+});
+
+describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
+  beforeAll(async () => {
+    throwaway = await throwawayPostgres(adminUrl!);
+    dbUrl = throwaway.url;
+    db = openPostgres(dbUrl);
+    site = startTargetSite();
+    const a = await startServer(4101);
+    const email = `mp-${randomBytes(4).toString("hex")}@example.com`;
+    await call(a, "POST", "/auth/register", { email, password: "multi-process-pw", name: "MP" });
+    token = (await call(a, "POST", "/auth/login", { email, password: "multi-process-pw" })).body.data.accessToken;
+    projectId = (await call(a, "GET", "/private/projects")).body.data[0].id;
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const s of servers) s.proc.kill("SIGKILL");
+    site?.stop();
+    await db?.close();
+    await throwaway?.drop();
+  });
+
+  test("two processes share the queue: 12 jobs, each fetched once and charged once", async () => {
+    const [a] = servers;
+    const b = await startServer(4102);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await call(i % 2 ? b : a!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/mp/${i}` });
+      expect(res.status).toBe(202);
+      ids.push(res.body.data.id);
+    }
+    for (const id of ids) expect((await settledRow(id)).status).toBe("succeeded");
+    for (let i = 0; i < 12; i++) expect(site.hits.get(`/mp/${i}`), `/mp/${i}`).toBe(1);
+    const charges = await db.db.select().from(creditLedger).where(eq(creditLedger.kind, "charge"));
+    expect(charges.length).toBe(12);
+    expect(new Set(charges.map((c) => c.jobId)).size).toBe(12);
+  }, 60_000);
+
+  test("a killed worker's job is finished by the other process after the lease, and charged once", async () => {
+    const res = await call(servers[0]!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/hold/killed` });
+    const id = res.body.data.id as string;
+    // Wait until the claiming process is inside the fetch (the site holds the request), then kill it.
+    const claimed = await waitFor("claim", async () => {
+      const row = await jobRow(id);
+      return row.status === "running" && site.hits.get("/hold/killed") === 1 ? row : undefined;
+    });
+    // Worker ids are host-pid-random: kill whichever process claimed it.
+    const victim = servers.find((s) => claimed.workerId!.includes(`-${s.proc.pid}-`))!;
+    victim.proc.kill("SIGKILL");
+    await victim.proc.exited;
+    servers.splice(servers.indexOf(victim), 1);
+    const done = await settledRow(id);
+    expect(done.status, JSON.stringify(done.error)).toBe("succeeded");
+    expect(done.attempts).toBe(2);
+    expect(done.workerId).not.toBe(claimed.workerId);
+    expect(site.hits.get("/hold/killed")).toBe(2);
+    const charges = await db.db.select().from(creditLedger).where(and(eq(creditLedger.jobId, id), eq(creditLedger.kind, "charge")));
+    expect(charges.length).toBe(1);
+    site.release();
+  }, 60_000);
+
+  test("SIGTERM lets the running job finish, then the process exits 0", async () => {
+    const [survivor] = servers;
+    const res = await call(survivor!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/slow?ms=800` });
+    await waitFor("running", async () => ((await jobRow(res.body.data.id)).status === "running" ? true : undefined));
+    survivor!.proc.kill("SIGTERM");
+    expect(await survivor!.proc.exited).toBe(0);
+    expect((await jobRow(res.body.data.id)).status).toBe("succeeded");
+  }, 60_000);
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { JobFailure } from "../src/jobs/failure";
+import { fetchTarget } from "../src/jobs/fetcher";
+import { blockedReason, resolveTarget, type Lookup, type TargetPolicy } from "../src/jobs/ssrf";
+import { startTargetSite, type TargetSite } from "./helpers/target-site";
+
+let site: TargetSite;
+let inside: TargetSite;
+beforeAll(() => {
+  site = startTargetSite(); // stands in for a public website
+  inside = startTargetSite(); // a service on the private network
+});
+afterAll(() => {
+  site.stop();
+  inside.stop();
+});
+
+/** Private targets refused, except the stand-in public site on its own port. */
+const policy = (): TargetPolicy => ({ allowPrivate: false, ports: "any", trusted: (address, port) => address === "127.0.0.1" && port === site.port });
+const fakeDns = (answers: Record<string, string[]>): Lookup => async (host) => {
+  const found = answers[host];
+  if (!found) throw new Error("ENOTFOUND");
+  return found.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+};
+
+async function failure(promise: Promise<unknown>): Promise<JobFailure> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof JobFailure) return error;
+    throw error;
+  }
+  throw new Error("expected the fetch to fail");
+}
+
+describe("address classification (ipaddr.js)", () => {
+  test.each([
+    "127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
+    "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd00:ec2::254", "ff02::1",
+    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "100.100.100.200", "168.63.129.16",
+  ])("%s is refused", (address) => {
+    expect(blockedReason(address)).not.toBeNull();
+  });
+
+  test.each(["93.184.216.34", "8.8.8.8", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"])("%s is allowed", (address) => {
+    expect(blockedReason(address)).toBeNull();
+  });
+});
+
+describe("the fetcher refuses private targets", () => {
+  const get = (url: string, lookup?: Lookup) =>
+    fetchTarget({ url, timeoutMs: 5000, maxBytes: 1_000_000, headers: {}, policy: policy(), lookup });
+
+  test("a literal loopback URL and a name resolving to loopback are refused before connecting", async () => {
+    expect((await failure(get(`${inside.url}/page`))).code).toBe("blocked_target");
+    const viaName = await failure(get(`http://intranet.test:${inside.port}/page`, fakeDns({ "intranet.test": ["127.0.0.1"] })));
+    expect(viaName.code).toBe("blocked_target");
+    expect(inside.hits.size).toBe(0);
+  });
+
+  test("a name with one public and one private answer is refused", async () => {
+    const lookup = fakeDns({ "mixed.test": ["93.184.216.34", "10.0.0.1"] });
+    await expect(resolveTarget(new URL("http://mixed.test/"), policy(), lookup)).rejects.toMatchObject({ code: "blocked_target" });
+  });
+
+  test("a redirect from an allowed site to 127.0.0.1 is re-checked and refused", async () => {
+    const result = await failure(get(`${site.url}/to?url=${encodeURIComponent(`${inside.url}/secret`)}`));
+    expect(result.code).toBe("blocked_target");
+    expect(site.hits.get("/to")).toBe(1);
+    expect(inside.hits.get("/secret")).toBeUndefined();
+  });
+
+  test("the connection goes to the address that was checked, whatever the name resolves to later", async () => {
+    let calls = 0;
+    // A rebinding resolver: the checked answer first, a private address on any later question.
+    const rebinding: Lookup = async () => [{ address: calls++ === 0 ? "127.0.0.1" : "10.0.0.1", family: 4 }];
+    const fetched = await get(`http://rebind.test:${site.port}/page`, rebinding);
+    expect(fetched.statusCode).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  test("only http and https, on allowed ports", async () => {
+    expect((await failure(get("file:///etc/passwd"))).code).toBe("blocked_target");
+    const ports = fetchTarget({ url: "http://example.com:6379/", timeoutMs: 1000, maxBytes: 1000, headers: {}, policy: { allowPrivate: false, ports: [80, 443] } });
+    expect((await failure(ports)).message).toContain("Port 6379");
+  });
+
+  test("an unknown name fails as dns_failed", async () => {
+    expect((await failure(get("http://nowhere.test/", fakeDns({})))).code).toBe("dns_failed");
+  });
+});
