@@ -18,7 +18,12 @@ export function openDialog(options: DialogOptions): { dialog: HTMLDialogElement;
   const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   const titleId = nextId("dialog-title");
   const dialog = h("dialog", { class: "dialog", "aria-labelledby": titleId });
-  const close = () => dialog.close();
+  // The close event comes a task later; remove the dialog now so that nothing it showed (a new
+  // key) is still in the document once close() returns.
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+  };
   dialog.append(h("h2", { id: titleId, class: "dialog-title" }, options.title), ...options.body(close));
   dialog.addEventListener("close", () => {
     dialog.remove();

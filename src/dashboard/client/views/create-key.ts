@@ -47,7 +47,10 @@ export function createKeyDialog(projectId: string, onCreated: (name: string) => 
     copy.addEventListener("click", () => void copyKey(input, copied));
     const done = h("button", { type: "button", class: "button" }, "Done");
     done.addEventListener("click", close);
-    dialog.addEventListener("close", () => (input.value = ""), { once: true });
+    // Escape closes through "cancel" (synchronous), then "close" a task later: forget at both.
+    const forget = () => (input.value = "");
+    dialog.addEventListener("cancel", forget);
+    dialog.addEventListener("close", forget, { once: true });
     replace(
       dialog,
       dialog.querySelector("h2"),
