@@ -1,6 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/client";
+import { preparedPerDatabase } from "../db/prepared";
 import { apiKeys, memberships, projects } from "../db/schema";
 
 export type ActiveKey = { keyId: string; userId: string; projectId: string; organizationId: string };
@@ -9,8 +10,8 @@ export type ActiveKey = { keyId: string; userId: string; projectId: string; orga
  * One indexed query per key check, prepared once per database. The membership join is what makes
  * a key stop working the moment its creator leaves the organization.
  */
-function prepare(db: Db) {
-  return db
+const findByHash = preparedPerDatabase((db: Db) =>
+  db
     .select({
       keyId: apiKeys.id,
       keyHash: apiKeys.keyHash,
@@ -26,16 +27,12 @@ function prepare(db: Db) {
     )
     .where(and(eq(apiKeys.keyHash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
     .limit(1)
-    .prepare("find_active_api_key");
-}
-
-const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+    .prepare("find_active_api_key"),
+);
 
 /** The active key with this hash whose creator still belongs to its organization, or null. */
 export async function findActiveKey(db: Db, hash: string): Promise<ActiveKey | null> {
-  let query = prepared.get(db);
-  if (!query) prepared.set(db, (query = prepare(db)));
-  const [row] = await query.execute({ hash });
+  const [row] = await findByHash(db).execute({ hash });
   // The index found the row by hash; compare the digests in constant time all the same, so the
   // answer never depends on how many characters of a guess matched.
   if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return null;

@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Principal } from "../auth/principal";
 import type { Db } from "../db/client";
+import { preparedPerDatabase } from "../db/prepared";
 import { memberships, organizations, projects } from "../db/schema";
 import { ApiError, notFound } from "../http/errors";
 
@@ -26,15 +27,9 @@ export function requireAdmin(role: Role): void {
   }
 }
 
-/**
- * Loads a project the principal may use, with the caller's role in its organization. A key is
- * locked to its project: any other id gets 403, whether or not that project exists.
- */
-export async function requireProject(db: Db, principal: Principal, projectId: string) {
-  if (principal.via === "apiKey" && principal.projectId !== projectId) {
-    throw new ApiError("key_project_mismatch", "This API key is locked to its own project and cannot access another one.");
-  }
-  const [row] = await db
+/** The project with its organization and the user's role there: on every project route, so prepared. */
+const findProjectForUser = preparedPerDatabase((db: Db) =>
+  db
     .select({
       id: projects.id,
       organizationId: projects.organizationId,
@@ -45,9 +40,21 @@ export async function requireProject(db: Db, principal: Principal, projectId: st
     })
     .from(projects)
     .innerJoin(organizations, eq(organizations.id, projects.organizationId))
-    .innerJoin(memberships, and(eq(memberships.organizationId, projects.organizationId), eq(memberships.userId, principal.user.id)))
-    .where(eq(projects.id, projectId))
-    .limit(1);
+    .innerJoin(memberships, and(eq(memberships.organizationId, projects.organizationId), eq(memberships.userId, sql.placeholder("userId"))))
+    .where(eq(projects.id, sql.placeholder("projectId")))
+    .limit(1)
+    .prepare("find_project_for_user"),
+);
+
+/**
+ * Loads a project the principal may use, with the caller's role in its organization. A key is
+ * locked to its project: any other id gets 403, whether or not that project exists.
+ */
+export async function requireProject(db: Db, principal: Principal, projectId: string) {
+  if (principal.via === "apiKey" && principal.projectId !== projectId) {
+    throw new ApiError("key_project_mismatch", "This API key is locked to its own project and cannot access another one.");
+  }
+  const [row] = await findProjectForUser(db).execute({ projectId, userId: principal.user.id });
   if (!row) throw notFound("project");
   return row;
 }
