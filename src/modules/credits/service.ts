@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
+import { olderThanCursor, toPage } from "../../db/keyset";
 import { creditLedger, organizations, users } from "../../db/schema";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { requireMembership } from "../access";
@@ -29,7 +29,6 @@ export async function getCredits(
 ): Promise<CreditsPage> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const limit = query.limit ?? 20;
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const [org] = await deps.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));
   const rows = await deps.db
     .select()
@@ -37,16 +36,15 @@ export async function getCredits(
     .where(
       and(
         eq(creditLedger.organizationId, orgId),
-        after ? or(lt(creditLedger.createdAt, after.at), and(eq(creditLedger.createdAt, after.at), lt(creditLedger.id, after.id))) : undefined,
+        olderThanCursor(creditLedger.createdAt, creditLedger.id, query.cursor),
       ),
     )
     .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = toPage(rows, limit);
   return {
     data: { organizationId: orgId, balance: org?.balance ?? 0, entries: page.map(entryView) },
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }
 

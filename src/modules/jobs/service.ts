@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
+import { olderThanCursor, toPage } from "../../db/keyset";
 import { jobs } from "../../db/schema";
-import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Query, Reply } from "../../http/types";
 import { requireProject } from "../access";
@@ -20,7 +20,6 @@ export async function listJobs(
 ): Promise<JobPage> {
   await requireProject(deps.db, principal, projectId);
   const limit = query.limit ?? 20;
-  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const rows = await deps.db
     .select()
     .from(jobs)
@@ -29,16 +28,15 @@ export async function listJobs(
         eq(jobs.projectId, projectId),
         query.status ? eq(jobs.status, query.status) : undefined,
         query.apiKeyId ? eq(jobs.apiKeyId, query.apiKeyId) : undefined,
-        after ? or(lt(jobs.createdAt, after.at), and(eq(jobs.createdAt, after.at), lt(jobs.id, after.id))) : undefined,
+        olderThanCursor(jobs.createdAt, jobs.id, query.cursor),
       ),
     )
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
+  const { page, nextCursor } = toPage(rows, limit);
   return {
     data: page.map((j) => jobView(j, false)),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    nextCursor,
   };
 }
 
