@@ -1,10 +1,10 @@
-import type { AccessTokens } from "./auth/access-tokens";
-import type { InvalidationBus } from "./auth/invalidation";
+import { createAccessTokens, type AccessTokens } from "./auth/access-tokens";
+import { createKeyCaching, type InvalidationBus } from "./auth/invalidation";
 import type { KeyCache } from "./auth/key-cache";
-import type { KeyUsage } from "./auth/key-usage";
+import { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import type { Db } from "./db/client";
+import type { Database, Db } from "./db/client";
 import type { Logger } from "./http/logger";
 
 /** What the app is built from; tests pass their own database, clock and logger. */
@@ -22,3 +22,24 @@ export type Deps = {
   invalidation: InvalidationBus;
   logger: Logger;
 };
+
+/**
+ * Wires the dependencies for one database, the same way for the server and the tests. The
+ * invalidation listener is started here (the key cache is not trusted before it listens); the
+ * caller starts the `keyUsage` flush timer if it wants one.
+ */
+export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Deps> {
+  const { keyCache, invalidation } = createKeyCaching(database, config, logger);
+  await invalidation.start();
+  return {
+    db: database.db,
+    ping: database.ping,
+    config,
+    clock,
+    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
+    keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
+    keyCache,
+    invalidation,
+    logger,
+  };
+}

@@ -1,11 +1,8 @@
-import { createAccessTokens } from "./auth/access-tokens";
-import { createKeyCaching } from "./auth/invalidation";
-import { KeyUsage } from "./auth/key-usage";
 import { systemClock } from "./clock";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/open";
 import { createApp } from "./app";
-import type { Deps } from "./deps";
+import { createDeps } from "./deps";
 import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger } from "./http/logger";
 import { Worker } from "./jobs/worker";
@@ -21,21 +18,8 @@ try {
 }
 
 const database = await openDatabase(config);
-const keyUsage = new KeyUsage(database.db, config.keyUsageFlushMs);
-keyUsage.start();
-const { keyCache, invalidation } = createKeyCaching(database, config, logger);
-await invalidation.start();
-const deps: Deps = {
-  db: database.db,
-  ping: database.ping,
-  config,
-  clock: systemClock,
-  tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
-  keyUsage,
-  keyCache,
-  invalidation,
-  logger,
-};
+const deps = await createDeps(database, config, systemClock, logger);
+deps.keyUsage.start();
 const app = createApp(deps);
 // Test-only, for `bun run bench`: refused in production by config.ts, and never part of the contract.
 if (config.benchPublicTwin) app.use((await import("../bench/public-twin")).publicTwin(deps));
@@ -52,8 +36,8 @@ async function shutdown(signal: string) {
   await app.stop();
   // Running jobs get SHUTDOWN_GRACE_MS to finish; the rest go back to the queue for another process.
   await worker?.stop().catch(() => {});
-  await keyUsage.stop().catch(() => {});
-  await invalidation.stop();
+  await deps.keyUsage.stop().catch(() => {});
+  await deps.invalidation.stop();
   await database.close();
   process.exit(0);
 }

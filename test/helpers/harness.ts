@@ -1,11 +1,8 @@
 import { createApp, type App } from "../../src/app";
-import { createAccessTokens } from "../../src/auth/access-tokens";
-import { createKeyCaching } from "../../src/auth/invalidation";
-import { KeyUsage } from "../../src/auth/key-usage";
 import type { Clock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import type { Deps } from "../../src/deps";
+import { createDeps, type Deps } from "../../src/deps";
 import type { Logger } from "../../src/http/logger";
 import { assertMatchesSpec } from "./contract";
 import { freshDatabase } from "./database";
@@ -52,19 +49,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     info: (fields) => void logs.push({ level: "info", ...fields }),
     error: (fields) => void logs.push({ level: "error", ...fields }),
   };
-  const { keyCache, invalidation } = createKeyCaching(database, config, logger);
-  await invalidation.start();
-  const deps: Deps = {
-    db: database.db,
-    ping: database.ping,
-    config,
-    clock,
-    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
-    keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
-    keyCache,
-    invalidation,
-    logger,
-  };
+  const deps = await createDeps(database, config, clock, logger);
   const app = createApp(deps);
 
   async function request(method: string, path: string, sent: Sent = {}): Promise<Received> {
