@@ -47,6 +47,44 @@ describe("address classification (ipaddr.js)", () => {
   });
 });
 
+describe("IPv6 forms that carry an IPv4 address: only public unicast passes", () => {
+  test.each([
+    ["::7f00:1", "IPv4-compatible loopback"],
+    ["::a9fe:a9fe", "IPv4-compatible link-local (cloud metadata)"],
+    ["::10.0.0.1", "IPv4-compatible private, dotted"],
+    ["::c0a8:101", "IPv4-compatible private"],
+    ["::ffff:169.254.169.254", "IPv4-mapped link-local"],
+    ["::ffff:0:7f00:1", "IPv4-translated (RFC 6145)"],
+    ["64:ff9b::7f00:1", "NAT64 well-known prefix"],
+    ["64:ff9b::5db8:d822", "NAT64, even of a public IPv4"],
+    ["64:ff9b:1::a9fe:a9fe", "NAT64 local-use prefix (RFC 8215)"],
+    ["2002:a9fe:a9fe::1", "6to4"],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", "Teredo"],
+    ["2a00:1450:4001::5efe:7f00:1", "ISATAP interface id with a loopback IPv4"],
+    ["2a00:1450:4001::200:5efe:a00:1", "ISATAP (universal bit) with a private IPv4"],
+  ])("%s (%s) is refused", (address) => {
+    expect(blockedReason(address)).not.toBeNull();
+  });
+
+  test("the refusal names the embedded IPv4 address and its range", () => {
+    expect(blockedReason("::7f00:1")).toBe("embeds the IPv4 address 127.0.0.1, which is in the loopback range");
+  });
+
+  test.each(["::5db8:d822", "2a00:1450:4001::5efe:5db8:d822"])("%s embeds a public IPv4 and is allowed", (address) => {
+    expect(blockedReason(address)).toBeNull();
+  });
+
+  test("a URL or a DNS answer with an IPv4-compatible address is refused before connecting", async () => {
+    const literal = await failure(
+      fetchTarget({ url: `http://[::7f00:1]:${inside.port}/secret`, timeoutMs: 2000, maxBytes: 1000, headers: {}, policy: policy() }),
+    );
+    expect(literal.code).toBe("blocked_target");
+    const lookup = fakeDns({ "metadata.test": ["::a9fe:a9fe"] });
+    await expect(resolveTarget(new URL("http://metadata.test/"), policy(), lookup)).rejects.toMatchObject({ code: "blocked_target" });
+    expect(inside.hits.size).toBe(0);
+  });
+});
+
 describe("the fetcher refuses private targets", () => {
   const get = (url: string, lookup?: Lookup) =>
     fetchTarget({ url, timeoutMs: 5000, maxBytes: 1_000_000, headers: {}, policy: policy(), lookup });

@@ -16,18 +16,44 @@ export type Lookup = (hostname: string) => Promise<Resolved[]>;
 /** Cloud metadata endpoints outside the ranges ipaddr.js already classes as non-unicast. */
 const METADATA = new Set(["168.63.129.16", "100.100.100.200", "192.0.0.192", "fd00:ec2::254"]);
 
+function ipv4Reason(ip: ipaddr.IPv4): string | null {
+  if (METADATA.has(ip.toString())) return "is a cloud metadata address";
+  const range = ip.range();
+  return range === "unicast" ? null : `is in the ${range} range`;
+}
+
 /**
- * Why an address must not be fetched, or null. Only global unicast passes: loopback, private,
- * link-local (169.254.169.254 metadata included), multicast, carrier-grade NAT, reserved, and the
- * IPv6 forms that embed or translate IPv4 (mapped, NAT64, 6to4, Teredo) are all refused.
+ * The IPv4 address inside an IPv6 one that ipaddr.js classes as plain unicast: IPv4-compatible
+ * (::/96, deprecated but still parsed, e.g. ::7f00:1) and ISATAP interface ids (::5efe:a.b.c.d).
+ * The other embedding forms (NAT64, 6to4, Teredo, RFC 6145) have ranges of their own and never pass.
+ */
+function embeddedIPv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const p = ip.parts;
+  const tail = () => new ipaddr.IPv4([p[6]! >> 8, p[6]! & 0xff, p[7]! >> 8, p[7]! & 0xff]);
+  if (p.slice(0, 6).every((x) => x === 0)) return tail();
+  if ((p[4] === 0 || p[4] === 0x200) && p[5] === 0x5efe) return tail();
+  return null;
+}
+
+/**
+ * Why an address must not be fetched, or null. An allowlist: only public unicast passes. IPv4 must
+ * be in ipaddr.js's `unicast` range (so loopback, private, link-local with 169.254.169.254,
+ * carrier-grade NAT, multicast, reserved... are refused). IPv6 must be `unicast` too (which refuses
+ * loopback, unique-local, link-local, NAT64, 6to4, Teredo and the other special ranges), and an
+ * IPv4 address it carries must pass the IPv4 rule; an IPv4-mapped address is judged as its IPv4.
  */
 export function blockedReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return "is not an IP address";
-  let ip = ipaddr.parse(address);
-  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  if (METADATA.has(ip.toNormalizedString()) || METADATA.has(ip.toString())) return "is a cloud metadata address";
-  const range = ip.range();
-  return range === "unicast" ? null : `is in the ${range} range`;
+  const ip = ipaddr.parse(address);
+  if (ip.kind() === "ipv4") return ipv4Reason(ip as ipaddr.IPv4);
+  const v6 = ip as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return ipv4Reason(v6.toIPv4Address());
+  if (METADATA.has(v6.toString())) return "is a cloud metadata address";
+  const range = v6.range();
+  if (range !== "unicast") return `is in the ${range} range`;
+  const inner = embeddedIPv4(v6);
+  const innerReason = inner && ipv4Reason(inner);
+  return innerReason ? `embeds the IPv4 address ${inner}, which ${innerReason}` : null;
 }
 
 const defaultPort = (url: URL) => Number(url.port || (url.protocol === "https:" ? 443 : 80));
