@@ -143,7 +143,20 @@ describe("job list pagination", () => {
 
   test("a cursor this API did not issue is a 400", async () => {
     const res = await t.request("GET", `/projects/${ada.projectId}/jobs?cursor=garbage`, { token: ada.token });
-    expectClientError(res, 400, "validation_failed");
+    expectClientError(res, 400, "invalid_cursor");
     expect(res.body.error.message).toContain("cursor");
   });
+
+  // JavaScript dates reach year ±275760; PostgreSQL cannot even parse most of them.
+  test.each(["+275760-09-13T00:00:00.000Z", "-271821-04-20T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "+010000-01-01T00:00:00.000Z"])(
+    "a well-formed cursor holding the date %s is a 400 invalid_cursor on every paginated list",
+    async (at) => {
+      const cursor = Buffer.from(JSON.stringify([at, "67e0a1b2c3d4e5f6a7b8c9d0"])).toString("base64url");
+      for (const path of [`/projects/${ada.projectId}/jobs`, `/private/organizations/${ada.orgId}/credits`]) {
+        const res = await t.request("GET", `${path}?cursor=${cursor}`, { token: ada.token });
+        expectClientError(res, 400, "invalid_cursor");
+        expect(res.body.error.message).toContain("cursor");
+      }
+    },
+  );
 });

@@ -7,6 +7,7 @@ export type ErrorBody = components["schemas"]["Error"];
 const codeToStatus: Record<ErrorCode, number> = {
   invalid_json: 400,
   validation_failed: 400,
+  invalid_cursor: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   missing_credentials: 401,
