@@ -218,7 +218,12 @@ export interface paths {
         /**
          * Create an account
          * @description Creates the user, a personal organization owned by them, and a project named
-         *     "Default project" in it, so an API key can be created at once.
+         *     "Default project" in it, so an API key can be created at once. The personal organization
+         *     gets the instance's free credits (`FREE_CREDITS`, 1000 by default): the only free credits
+         *     an account ever gets.
+         *
+         *     Sign-ups are limited per client address: 20 per hour by default (`RATE_LIMIT_SIGNUPS_PER_HOUR`),
+         *     refilled evenly; every attempt counts. Over the limit: 429 with `Retry-After`.
          */
         post: operations["register"];
         delete?: never;
@@ -319,7 +324,12 @@ export interface paths {
         put?: never;
         /**
          * Create an organization
-         * @description The user becomes its owner.
+         * @description The user becomes its owner. It starts with 0 credits: free credits go once per account, to
+         *     the personal organization made at sign-up; an operator grants more.
+         *
+         *     Limited per account (10 per hour by default, `RATE_LIMIT_ORGS_PER_HOUR`) and per client
+         *     address (30 per hour, `RATE_LIMIT_ORGS_PER_ADDRESS_PER_HOUR`), refilled evenly. Over a
+         *     limit: 429 with `Retry-After`.
          */
         post: operations["createOrganization"];
         delete?: never;
@@ -1078,7 +1088,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many job submissions; wait for `Retry-After` seconds. */
+        /** @description Over a rate limit (job submissions, sign-ups or new organizations); wait for `Retry-After` seconds. */
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1427,6 +1437,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1583,6 +1594,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1803,7 +1815,7 @@ export interface operations {
                      *             "kind": "grant",
                      *             "amount": 1000,
                      *             "jobId": null,
-                     *             "note": "Free credits for a new organization",
+                     *             "note": "Free credits for a new account",
                      *             "createdAt": "2026-06-01T09:00:00.000Z"
                      *           }
                      *         ]

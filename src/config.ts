@@ -22,13 +22,19 @@ export type Config = {
   authCacheSize: number;
   /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
   authCacheTtlMs: number;
+  /** Sign-ups per client address per hour (a bucket that size, refilled evenly). */
+  rateLimitSignupsPerHour: number;
+  /** Organizations one account may create per hour. */
+  rateLimitOrgsPerHour: number;
+  /** Organizations created from one client address per hour, all accounts together. */
+  rateLimitOrgsPerAddressPerHour: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
 } & JobSettings;
 
 /** Scraping jobs, credits and the worker (see docs/jobs.md). */
 export type JobSettings = {
-  /** Credits granted to every new organization. */
+  /** Credits granted once per account, to the personal organization made at sign-up. */
   freeCredits: number;
   /** Lowercased emails of the instance's operators, who may grant credits. */
   adminEmails: string[];
@@ -148,6 +154,9 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     logRequests: flag(env, "LOG_REQUESTS", true),
     authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
     authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
+    rateLimitSignupsPerHour: integer(env, "RATE_LIMIT_SIGNUPS_PER_HOUR", 20, 1, 1_000_000),
+    rateLimitOrgsPerHour: integer(env, "RATE_LIMIT_ORGS_PER_HOUR", 10, 1, 1_000_000),
+    rateLimitOrgsPerAddressPerHour: integer(env, "RATE_LIMIT_ORGS_PER_ADDRESS_PER_HOUR", 30, 1, 1_000_000),
     benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };

@@ -32,14 +32,14 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe("credits", () => {
-  test("a new organization starts with FREE_CREDITS as a grant in its ledger, at sign-up and when created", async () => {
+  test("the personal organization starts with FREE_CREDITS as a grant in its ledger; one created later starts at 0", async () => {
     const res = await credits(ada);
     expect(res.status).toBe(200);
     expect(res.body.data.balance).toBe(10);
-    expect(res.body.data.entries).toMatchObject([{ kind: "grant", amount: 10, jobId: null, note: "Free credits for a new organization" }]);
+    expect(res.body.data.entries).toMatchObject([{ kind: "grant", amount: 10, jobId: null, note: "Free credits for a new account" }]);
     const org = await t.request("POST", "/private/organizations", { token: ada.token, body: { name: "Side org" } });
     const side = await t.request("GET", `/private/organizations/${org.body.data.id}/credits`, { token: ada.token });
-    expect(side.body.data).toMatchObject({ balance: 10, entries: [{ kind: "grant", amount: 10 }] });
+    expect(side.body.data).toMatchObject({ balance: 0, entries: [] });
   });
 
   test("50 parallel submissions with 10 credits: exactly 10 accepted, 40 get 402, balance 0, ledger consistent", async () => {

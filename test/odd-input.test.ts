@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { users } from "../src/db/schema";
 import { signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
@@ -38,5 +40,17 @@ describe("odd input never causes a 5xx", () => {
       }),
     );
     expect(res.status).toBe(400);
+  });
+
+  test("a valid session token of an account whose row is gone gets 401, on /private/me and when creating an organization", async () => {
+    const gone = await signUp(t, "gone");
+    await t.database.db.delete(users).where(eq(users.id, gone.id));
+    const me = await t.request("GET", "/private/me", { token: gone.token });
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe("invalid_token");
+    expect(me.body.error.message).toContain("no longer exists");
+    const org = await t.request("POST", "/private/organizations", { token: gone.token, body: { name: "Orphan" } });
+    expect(org.status).toBe(401);
+    expect(org.body.error.code).toBe("invalid_token");
   });
 });

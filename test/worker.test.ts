@@ -25,6 +25,7 @@ beforeAll(async () => {
     jobMaxAttempts: 2,
     rateLimitKeyBurst: 1000,
     rateLimitProjectBurst: 1000,
+    rateLimitOrgsPerHour: 1000, // freshOrganization, once per property run
   });
   owner = await signUp(t, "owner");
 }, 60_000);

@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { creditLedger, organizations } from "../../src/db/schema";
+import { grant } from "../../src/modules/credits/ledger";
 import type { Account } from "./factories";
 import type { TestApp } from "./harness";
 
@@ -35,11 +36,14 @@ export async function ledgerKinds(t: TestApp, orgId: string): Promise<Record<str
 }
 
 /**
- * A new organization (with its FREE_CREDITS) and a project in it, owned by `owner`: cheaper than a
- * sign-up (no password hashing) when a test only needs a fresh balance.
+ * A new organization and a project in it, owned by `owner`, topped up with FREE_CREDITS by a grant
+ * (as an operator would: only personal organizations get free credits): cheaper than a sign-up
+ * (no password hashing) when a test only needs a fresh balance.
  */
 export async function freshOrganization(t: TestApp, owner: Account, name = "org"): Promise<Account> {
   const org = await t.request("POST", "/private/organizations", { token: owner.token, body: { name } });
+  if (org.status !== 201) throw new Error(`organization creation failed: ${JSON.stringify(org.body)}`);
+  await t.database.db.transaction((tx) => grant(tx, org.body.data.id, t.deps.config.freeCredits, t.clock.now(), "Test top-up"));
   const project = await t.request("POST", `/private/organizations/${org.body.data.id}/projects`, { token: owner.token, body: { name: "p" } });
   if (project.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(project.body)}`);
   return { ...owner, orgId: org.body.data.id, projectId: project.body.data.id };

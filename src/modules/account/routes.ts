@@ -1,6 +1,7 @@
 import { Elysia } from "elysia";
 import { principalPlugin } from "../../auth/principal";
 import type { Deps } from "../../deps";
+import { clientAddress } from "../../http/client-address";
 import type { Body, Reply } from "../../http/types";
 import * as account from "./service";
 
@@ -20,10 +21,11 @@ export const accountRoutes = (deps: Deps) =>
     )
     .post(
       "/private/organizations",
-      async ({ principal, input, set }) => {
+      async ({ principal, input, set, request, server }) => {
         set.status = 201;
         const body = input.body as Body<"/private/organizations", "post">;
-        return { data: await account.createOrganization(deps, principal, body) } satisfies Reply<"/private/organizations", "post", 201>;
+        const ip = clientAddress(request, server, deps.config.trustProxy);
+        return { data: await account.createOrganization(deps, principal, body, ip) } satisfies Reply<"/private/organizations", "post", 201>;
       },
       { session: true },
     );

@@ -2,11 +2,17 @@ import { asc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { memberships, organizations, users } from "../../db/schema";
+import { databaseErrorCode } from "../../http/db-errors";
+import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
-import { grantFreeCredits } from "../credits/ledger";
+import { limitNewOrganizations } from "../creation-limits";
 
 type Organization = Reply<"/private/organizations", "get", 200>["data"][number];
+
+/** A signed, unexpired token whose user row was deleted since: the session is over, not broken. */
+const accountGone = () =>
+  new ApiError("invalid_token", "The account of this session no longer exists. Sign up again or log in with another account.");
 
 export async function listOrganizations(deps: Deps, principal: SessionPrincipal): Promise<Organization[]> {
   const rows = await deps.db
@@ -20,7 +26,7 @@ export async function listOrganizations(deps: Deps, principal: SessionPrincipal)
 
 export async function getMe(deps: Deps, principal: SessionPrincipal) {
   const [user] = await deps.db.select().from(users).where(eq(users.id, principal.user.id)).limit(1);
-  if (!user) throw new Error("A verified session names a user that does not exist");
+  if (!user) throw accountGone();
   return {
     id: user.id,
     email: user.email,
@@ -30,18 +36,27 @@ export async function getMe(deps: Deps, principal: SessionPrincipal) {
   };
 }
 
-/** The creator becomes the owner. */
+/**
+ * The creator becomes the owner. It starts with 0 credits: free credits go once per account, to
+ * the personal organization. Rate-limited per account and per client address.
+ */
 export async function createOrganization(
   deps: Deps,
   principal: SessionPrincipal,
   input: Body<"/private/organizations", "post">,
+  clientAddress: string | null,
 ): Promise<Organization> {
+  await limitNewOrganizations(deps, principal.user.id, clientAddress);
   const now = deps.clock.now();
   const org = { id: newId(now), name: input.name, personal: false, createdAt: now };
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(organizations).values(org);
-    await tx.insert(memberships).values({ organizationId: org.id, userId: principal.user.id, role: "owner", createdAt: now });
-    await grantFreeCredits(tx, org.id, deps.config.freeCredits, now);
-  });
+  try {
+    await deps.db.transaction(async (tx) => {
+      await tx.insert(organizations).values(org);
+      await tx.insert(memberships).values({ organizationId: org.id, userId: principal.user.id, role: "owner", createdAt: now });
+    });
+  } catch (error) {
+    if (databaseErrorCode(error) === "23503") throw accountGone(); // foreign_key_violation: no such user
+    throw error;
+  }
   return { ...org, role: "owner", createdAt: now.toISOString() };
 }

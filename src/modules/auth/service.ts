@@ -8,14 +8,19 @@ import { memberships, organizations, projects, users } from "../../db/schema";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
+import { limitSignUps } from "../creation-limits";
 import { grantFreeCredits } from "../credits/ledger";
 
 type TokenPair = Reply<"/auth/login", "post", 200>["data"];
 
 const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
 
-/** Creates the user, their personal organization and its "Default project" in one transaction. */
-export async function register(deps: Deps, input: Body<"/auth/register", "post">) {
+/**
+ * Creates the user, their personal organization and its "Default project" in one transaction. The
+ * personal organization is the only one that gets FREE_CREDITS: free credits go once per account.
+ */
+export async function register(deps: Deps, input: Body<"/auth/register", "post">, clientAddress: string | null) {
+  await limitSignUps(deps, clientAddress); // before the slow hash
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);

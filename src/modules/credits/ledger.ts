@@ -28,9 +28,9 @@ export async function grant(tx: Tx, organizationId: string, amount: number, now:
   return { balance: row.balance, entry };
 }
 
-/** A new organization's starting credits (FREE_CREDITS), as a ledger entry like any other grant. */
+/** A new account's credits (FREE_CREDITS, once per account), as a ledger entry like any other grant. */
 export async function grantFreeCredits(tx: Tx, organizationId: string, amount: number, now: Date): Promise<void> {
-  if (amount > 0) await grant(tx, organizationId, amount, now, "Free credits for a new organization");
+  if (amount > 0) await grant(tx, organizationId, amount, now, "Free credits for a new account");
 }
 
 /**

@@ -10,7 +10,7 @@ import { JobFailure } from "../../jobs/failure";
 import { checkUrl } from "../../jobs/ssrf";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
-import { consume, type Limit } from "./rate-limit";
+import { consume, type Limit } from "../rate-limit";
 import { DEFAULT_OPTIONS, jobView, type JobOptions, type JobView } from "./view";
 
 type CreateJob = Body<"/projects/{projectId}/jobs", "post">;
@@ -47,9 +47,16 @@ function checkSubmittedUrl(deps: Deps, raw: string): string {
 function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[] {
   const c = deps.config;
   const caller = principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`;
+  const limit = (bucket: string, perSecond: number, burst: number, scope: string): Limit => ({
+    bucket,
+    perSecond,
+    burst,
+    refusal: (retryAfter) =>
+      `Too many jobs submitted for ${scope}: the limit is ${perSecond} per second with bursts of ${burst}. Retry in ${retryAfter} s.`,
+  });
   return [
-    { bucket: caller, perSecond: c.rateLimitKeyPerSecond, burst: c.rateLimitKeyBurst },
-    { bucket: `project:${projectId}`, perSecond: c.rateLimitProjectPerSecond, burst: c.rateLimitProjectBurst },
+    limit(caller, c.rateLimitKeyPerSecond, c.rateLimitKeyBurst, "this API key (or session)"),
+    limit(`project:${projectId}`, c.rateLimitProjectPerSecond, c.rateLimitProjectBurst, "this project"),
   ];
 }
 

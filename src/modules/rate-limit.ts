@@ -1,9 +1,13 @@
 import { eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
-import { rateLimitBuckets } from "../../db/schema";
-import { ApiError } from "../../http/errors";
+import type { Tx } from "../db/client";
+import { rateLimitBuckets } from "../db/schema";
+import { ApiError } from "../http/errors";
 
-export type Limit = { bucket: string; perSecond: number; burst: number };
+/**
+ * A token bucket: `burst` tokens, refilled at `perSecond`. `refusal` is the 429 message, told how
+ * many seconds until a token is back.
+ */
+export type Limit = { bucket: string; perSecond: number; burst: number; refusal: (retryAfterSeconds: number) => string };
 type Outcome = { limit: Limit; tokens: number };
 
 /** RateLimit-* headers (IETF draft) for the limit closest to running out. */
@@ -51,12 +55,10 @@ export async function consume(tx: Tx, limits: Limit[], now: Date): Promise<Recor
     if ("refused" in outcome) {
       const { tokens } = outcome.refused;
       const retryAfter = Math.max(1, Math.ceil((1 - tokens) / limit.perSecond));
-      const scope = limit.bucket.startsWith("project:") ? "this project" : "this API key (or session)";
-      throw new ApiError(
-        "rate_limited",
-        `Too many jobs submitted for ${scope}: the limit is ${limit.perSecond} per second with bursts of ${limit.burst}. Retry in ${retryAfter} s.`,
-        { "retry-after": String(retryAfter), ...rateLimitHeaders([outcome.refused]) },
-      );
+      throw new ApiError("rate_limited", limit.refusal(retryAfter), {
+        "retry-after": String(retryAfter),
+        ...rateLimitHeaders([outcome.refused]),
+      });
     }
     outcomes.push(outcome);
   }
