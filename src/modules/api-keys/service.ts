@@ -2,7 +2,7 @@ import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { KEY_PREFIX, generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { apiKeys } from "../../db/schema";
+import { apiKeys, projects } from "../../db/schema";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
@@ -30,7 +30,11 @@ export async function listKeys(deps: Deps, principal: SessionPrincipal, projectI
   }));
 }
 
-/** Any member may create a key. Only its hash and hint are stored; the key is returned once. */
+/**
+ * Any member may create a key. Only its hash and hint are stored; the key is returned once. The
+ * count and the insert run under a lock on the project row, so parallel creates queue and the
+ * limit holds exactly.
+ */
 export async function createKey(
   deps: Deps,
   principal: SessionPrincipal,
@@ -38,14 +42,18 @@ export async function createKey(
   input: Body<"/private/projects/{projectId}/api-keys", "post">,
 ): Promise<CreatedApiKey> {
   await requireProject(deps.db, principal, projectId);
-  const [{ n } = { n: 0 }] = await deps.db.select({ n: count() }).from(apiKeys).where(active(projectId));
-  if (n >= MAX_ACTIVE_KEYS_PER_PROJECT) {
-    throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
-  }
   const now = deps.clock.now();
   const key = generateApiKey();
   const row = { id: newId(now), projectId, createdBy: principal.user.id, name: input.name, keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now };
-  await deps.db.insert(apiKeys).values(row);
+  await deps.db.transaction(async (tx) => {
+    // "no key update" conflicts only with itself: job inserts (which key-share the project row) go on.
+    await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for("no key update");
+    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(apiKeys).where(active(projectId));
+    if (n >= MAX_ACTIVE_KEYS_PER_PROJECT) {
+      throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
+    }
+    await tx.insert(apiKeys).values(row);
+  });
   return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString() };
 }
 

@@ -1,7 +1,8 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { databaseErrorCode } from "../../http/db-errors";
+import { retryOnConflict } from "../../db/retry";
 import { memberships, users } from "../../db/schema";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
@@ -62,32 +63,32 @@ export async function addMember(
  * and the commit tells every process to drop that user's cached keys for this organization.
  */
 export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
-  const callerRole = await requireMembership(deps.db, principal.user.id, orgId);
-  await deps.invalidation.commit({ kind: "member", organizationId: orgId, userId }, async (tx) => {
-    const [target] = await tx
-      .select({ role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)))
-      .for("update");
-    if (!target) throw notFound("member");
-    if (userId !== principal.user.id) {
-      requireAdmin(callerRole);
-      if (target.role === "owner" && callerRole !== "owner") {
-        throw new ApiError("forbidden", "Only an owner can remove another owner.");
-      }
-    }
-    if (target.role === "owner") {
-      // Lock the organization's owner rows so two owners cannot remove each other at once.
-      const owners = await tx
-        .select({ userId: memberships.userId })
+  await requireMembership(deps.db, principal.user.id, orgId);
+  await retryOnConflict(() =>
+    deps.invalidation.commit({ kind: "member", organizationId: orgId, userId }, async (tx) => {
+      // Every row the decision reads (caller, target, all owners) is locked by one statement in
+      // user-id order: two owners removing each other queue behind one another instead of
+      // deadlocking, and the second sees the first's outcome.
+      const rows = await tx
+        .select({ userId: memberships.userId, role: memberships.role })
         .from(memberships)
-        .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, "owner")))
+        .where(and(eq(memberships.organizationId, orgId), or(inArray(memberships.userId, [principal.user.id, userId]), eq(memberships.role, "owner"))))
+        .orderBy(asc(memberships.userId))
         .for("update");
-      if (owners.length <= 1) {
+      const callerRole = rows.find((m) => m.userId === principal.user.id)?.role;
+      if (!callerRole) throw notFound("organization"); // removed meanwhile
+      const target = rows.find((m) => m.userId === userId);
+      if (!target) throw notFound("member");
+      if (userId !== principal.user.id) {
+        requireAdmin(callerRole);
+        if (target.role === "owner" && callerRole !== "owner") {
+          throw new ApiError("forbidden", "Only an owner can remove another owner.");
+        }
+      }
+      if (target.role === "owner" && rows.filter((m) => m.role === "owner").length <= 1) {
         throw new ApiError("last_owner", "The last owner cannot be removed. Add another owner first.");
       }
-    }
-    await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
-  });
+      await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+    }),
+  );
 }
-
