@@ -659,7 +659,17 @@ export interface components {
          * @example 2026-06-01T09:00:00.000Z
          */
         Timestamp: string;
-        /** @description 1 to 100 characters; surrounding whitespace is trimmed. */
+        /**
+         * @description 1 to 100 characters; surrounding whitespace is trimmed. Names are shown to other people,
+         *     so they must look like what they are: at least one visible character, and no control
+         *     characters (`\p{Cc}`, tabs and line breaks included), line or paragraph separators, lone
+         *     surrogates, or invisible format characters (`\p{Cf}`: bidi controls such as U+202E, which
+         *     reverse the text around them, zero-width spaces, soft hyphens, tag characters). The
+         *     zero-width joiner and non-joiner (U+200D, U+200C) are allowed inside a name: emoji
+         *     sequences and some scripts need them.
+         * @example Price tracker
+         * @example 🔑 deploy-bot
+         */
         Name: string;
         /**
          * Format: email

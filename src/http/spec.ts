@@ -111,8 +111,11 @@ export function describeValidationError(error: ErrorObject, where: "body" | "par
       return `${subject} must be at most ${error.params.limit} characters long.`;
     case "format":
       return error.params.format === "email" ? `${subject} must be a valid email address.` : `${subject} must be a valid ${error.params.format}.`;
-    case "pattern":
-      return `${subject} contains characters that are not allowed.`;
+    case "pattern": {
+      // A regex tells a person nothing: a schema with a pattern says what it means in `x-pattern-message`.
+      const meaning = error.parentSchema?.["x-pattern-message"];
+      return typeof meaning === "string" ? `${subject} ${meaning}.` : `${subject} contains characters that are not allowed.`;
+    }
     case "enum":
       return `${subject} must be one of: ${(error.params.allowedValues as string[]).join(", ")}.`;
     case "minimum":

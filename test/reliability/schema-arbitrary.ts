@@ -15,6 +15,21 @@ export function deref(schema: Schema | undefined): Schema {
 
 const emailArb = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.integer({ min: 0, max: 1e9 })).map(([u, n]) => `${u}${n}@example.com`);
 
+/**
+ * Strings matching a schema's `pattern`, a Unicode regex as Ajv compiles it. fast-check builds
+ * them from the pattern when it can; patterns it cannot parse (lookaheads, `\p{...}` classes) get
+ * Unicode strings filtered by the pattern.
+ */
+function matching(s: Schema): fc.Arbitrary<string> {
+  try {
+    return fc.stringMatching(new RegExp(s.pattern));
+  } catch {
+    const pattern = new RegExp(s.pattern, "u");
+    const bounds = { minLength: Math.max(s.minLength ?? 0, 1), maxLength: Math.min(s.maxLength ?? 40, 40) };
+    return fc.string({ unit: "grapheme", ...bounds }).filter((x) => pattern.test(x.trim()) && x.trim().length >= bounds.minLength);
+  }
+}
+
 /** Values that satisfy the schema (for the shapes openapi.yaml uses); anything JSON otherwise. */
 export function valid(schemaIn: Schema | undefined): fc.Arbitrary<unknown> {
   const s = deref(schemaIn);
@@ -40,7 +55,7 @@ export function valid(schemaIn: Schema | undefined): fc.Arbitrary<unknown> {
     case "string":
       if (s.format === "email") return emailArb;
       if (s.format === "uri") return fc.webUrl();
-      if (s.pattern) return fc.stringMatching(new RegExp(s.pattern));
+      if (s.pattern) return matching(s);
       return fc.string({ minLength: Math.max(s.minLength ?? 0, 1), maxLength: Math.min(s.maxLength ?? 40, 40) }).filter((x) => x.trim().length >= (s.minLength ?? 0));
     default:
       return fc.jsonValue();
