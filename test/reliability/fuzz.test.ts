@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import fc from "fast-check";
+import { users } from "../../src/db/schema";
 import { HTTP_METHODS, spec, type Operation } from "../../src/http/spec";
 import { addMember, createKey, signUp, type Account } from "../helpers/factories";
 import { createTestApp, type Sent, type TestApp } from "../helpers/harness";
@@ -10,7 +12,7 @@ import { deref, junk, nearlyValid, valid } from "./schema-arbitrary";
  * harness (which checks each response against the spec). The promise: never a 5xx, always the
  * contract. A fixed seed when CI=true; a random one locally (fast-check prints it on failure).
  */
-const TOTAL_RUNS = 300;
+const TOTAL_RUNS = 400;
 const baseSeed = process.env.CI === "true" ? 20_261_127 : Date.now() % 1e9;
 
 type Param = { name: string; in: string; schema?: Record<string, unknown> };
@@ -26,7 +28,11 @@ const runsPerOperation = Math.ceil(TOTAL_RUNS / operations.length);
 let t: TestApp;
 let owner: Account;
 let realIds: string[];
+/** The real id each path parameter name most likely wants, so requests also reach the success paths. */
+let realIdFor: Record<string, string>;
 let keySecret: string;
+/** A signed, unexpired session of an account whose row was deleted since. */
+let goneToken: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -36,22 +42,49 @@ beforeAll(async () => {
   await addMember(t, owner, member, "member");
   const key = await createKey(t, owner);
   keySecret = key.key;
-  realIds = [owner.orgId, owner.projectId, owner.id, member.id, key.id, stranger.projectId, stranger.orgId];
+  const spare = await createKey(t, owner, owner.projectId, "spare"); // the one {id} names: revoking it keeps `key` working
+  const job = await t.request("POST", `/projects/${owner.projectId}/jobs`, { token: keySecret, body: { url: "https://example.com/" } });
+  realIds = [owner.orgId, owner.projectId, owner.id, member.id, key.id, spare.id, job.body.data.id, stranger.projectId, stranger.orgId];
+  realIdFor = { orgId: owner.orgId, projectId: owner.projectId, userId: member.id, id: spare.id, jobId: job.body.data.id };
+  const gone = await signUp(t, "fuzz-gone");
+  await t.database.db.delete(users).where(eq(users.id, gone.id));
+  goneToken = gone.token;
 }, 60_000);
 afterAll(() => t.close(), 30_000);
 
 /** Any generated value as text (String() throws on objects without a prototype). */
 const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 const asciiHeader = fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""));
+/** Cursors shaped like ours around any date JavaScript can hold (year ±275760), most of which PostgreSQL cannot. */
+const cursorLike = fc
+  .tuple(fc.date({ noInvalidDate: true }), fc.stringMatching(/^[0-9a-f]{24}$/))
+  .map(([at, id]) => Buffer.from(JSON.stringify([at.toISOString(), id])).toString("base64url"));
+
+function pathValue(name: string) {
+  const likely = realIdFor[name];
+  return fc.oneof(
+    ...(likely ? [{ weight: 4, arbitrary: fc.constant(likely) }] : []),
+    { weight: 1, arbitrary: fc.constantFrom(...realIds) },
+    { weight: 1, arbitrary: fc.stringMatching(/^[0-9a-f]{24}$/) },
+    // Never empty: `/a/{id}/` with an empty id is `/a/`, which Elysia serves as `/a`, another operation.
+    { weight: 1, arbitrary: junk.map(text).filter((v) => v !== "") },
+  );
+}
+
+/** Each declared query parameter, present two times in three and mostly valid, plus a stray one. */
+function queryArbitrary(params: Param[]) {
+  const value = (p: Param) =>
+    fc.oneof({ weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema).map(text) }, { weight: 1, arbitrary: junk.map(text) });
+  const declared = fc
+    .tuple(...params.map((p) => fc.option(value(p).map((v) => [p.name, v] as [string, string]), { nil: undefined, freq: 3 })))
+    .map((entries) => entries.filter((e) => e !== undefined));
+  const stray = fc.array(fc.tuple(fc.constant("extra"), junk.map(text)), { maxLength: 1 });
+  return fc.tuple(declared, stray).map(([a, b]) => [...a, ...b]);
+}
 
 function requestArbitrary(op: (typeof operations)[number]) {
-  // Never empty: `/a/{id}/` with an empty id is `/a/`, which Elysia serves as `/a`, another operation.
-  const pathValue = fc.oneof(fc.constantFrom(...realIds), fc.stringMatching(/^[0-9a-f]{24}$/), junk.map(text).filter((v) => v !== ""));
-  const pathParams = fc.tuple(...op.params.filter((p) => p.in === "path").map(() => pathValue));
-  const query = fc.array(
-    fc.tuple(fc.constantFrom(...op.params.filter((p) => p.in === "query").map((p) => p.name), "extra", "limit"), fc.oneof(valid({ type: "integer", minimum: 1, maximum: 100 }), junk).map(text)),
-    { maxLength: 3 },
-  );
+  const pathParams = fc.tuple(...op.params.filter((p) => p.in === "path").map((p) => pathValue(p.name)));
+  const query = queryArbitrary(op.params.filter((p) => p.in === "query"));
   const schema = op.op.requestBody?.content["application/json"]?.schema;
   const body: fc.Arbitrary<Pick<Sent, "body" | "raw">> = schema
     ? fc.oneof(
@@ -62,7 +95,11 @@ function requestArbitrary(op: (typeof operations)[number]) {
         { weight: 1, arbitrary: fc.constant({}) },
       )
     : fc.oneof({ weight: 5, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: junk.map((b) => ({ body: b })) });
-  const auth = fc.constantFrom("none", "jwt", "key", "garbage", "malformed-key", "basic", "empty-bearer");
+  const auth = fc.oneof(
+    { weight: 4, arbitrary: fc.constant("jwt") },
+    { weight: 3, arbitrary: fc.constant("key") },
+    { weight: 3, arbitrary: fc.constantFrom("none", "garbage", "malformed-key", "basic", "empty-bearer", "gone-user-jwt") },
+  );
   const contentType = fc.constantFrom(undefined, "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "");
   return fc.record({ pathParams, query, body, auth, contentType, requestId: fc.option(asciiHeader) });
 }
@@ -75,6 +112,8 @@ function authHeader(kind: string): Record<string, string> {
       return { authorization: `Bearer ${owner.token}` };
     case "key":
       return { authorization: `Bearer ${keySecret}` };
+    case "gone-user-jwt":
+      return { authorization: `Bearer ${goneToken}` };
     case "garbage":
       return { authorization: "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl" };
     case "malformed-key":
@@ -99,6 +138,7 @@ describe("fuzzing every operation in openapi.yaml", () => {
         if (r.contentType !== undefined && (r.body.body !== undefined || r.body.raw !== undefined)) headers["content-type"] = r.contentType;
         if (r.requestId !== null) headers["x-request-id"] = r.requestId;
         const res = await t.request(op.method, search ? `${path}?${search}` : path, { ...r.body, headers });
+        if (op.name.includes("jobs") && op.method === "GET") console.log("DBG", res.status, r.auth, path, search.slice(0, 60));
         expect(res.status).toBeLessThan(500);
       }),
       { numRuns: runsPerOperation, seed: baseSeed + i, endOnFailure: true },
