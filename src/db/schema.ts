@@ -47,6 +47,12 @@ export const projects = pgTable(
   (t) => [index("projects_organization_idx").on(t.organizationId)],
 );
 
+/**
+ * What ended a key: `revoked` is a DELETE through the API, `member_removed` the removal of its
+ * creator from the organization. Plain text in the database, so a new reason needs no migration.
+ */
+export const API_KEY_REVOKED_REASONS = ["revoked", "member_removed"] as const;
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -61,6 +67,8 @@ export const apiKeys = pgTable(
     lastUsedAt: at("last_used_at"),
     /** Revoked rows are kept as a terminal marker: a revoked key can never authenticate again. */
     revokedAt: at("revoked_at"),
+    /** Why the key ended, set with `revokedAt`; null on keys revoked before reasons were recorded. */
+    revokedReason: text("revoked_reason", { enum: API_KEY_REVOKED_REASONS }),
   },
   (t) => [index("api_keys_project_idx").on(t.projectId, t.createdAt)],
 );
