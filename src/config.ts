@@ -20,8 +20,14 @@ export type Config = {
   logRequests: boolean;
   /** Verified API keys and access tokens kept in memory per process; 0 turns the caches off. */
   authCacheSize: number;
-  /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
+  /** Longest a cached key is used without a fresh look at the database. */
   authCacheTtlMs: number;
+  /**
+   * How long a process trusts its key cache after its invalidation listener last proved it is up to
+   * date (heartbeats run every third of it), and so the longest a revoke waits for a process that
+   * does not confirm it (src/auth/invalidation.ts).
+   */
+  authCacheLeaseMs: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
 } & JobSettings;
@@ -148,6 +154,7 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     logRequests: flag(env, "LOG_REQUESTS", true),
     authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
     authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
+    authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };

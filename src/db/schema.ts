@@ -157,3 +157,17 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   tokens: doublePrecision("tokens").notNull(),
   updatedAt: at("updated_at").notNull(),
 });
+
+/**
+ * Every running server process, kept fresh by a heartbeat on its invalidation listener. A process
+ * that ends keys waits for each recently seen one to confirm (src/auth/invalidation.ts).
+ */
+export const serverProcesses = pgTable("server_processes", {
+  /** Random per process start; also names the process's acknowledgement channel. */
+  id: id(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: at("started_at").notNull(),
+  /** Database time of the last heartbeat. */
+  seenAt: at("seen_at").notNull(),
+});
