@@ -23,7 +23,7 @@ async function perCall(iterations: number, header: () => string, deps: Deps): Pr
 export async function measureAuthCost(url: string, keys: string[], userId: string) {
   const database = openPostgres(url);
   const build = async (cacheSize: number) => {
-    const { keyCache, invalidation } = createKeyCaching(database, { authCacheSize: cacheSize, authCacheTtlMs: 5000 }, silentLogger);
+    const { keyCache, invalidation } = createKeyCaching(database, { authCacheSize: cacheSize, authCacheTtlMs: 5000, authCacheLeaseMs: 2000 }, silentLogger);
     await invalidation.start();
     const tokens = createAccessTokens(TEST_JWT_SECRET, 3600, cacheSize);
     const deps = { db: database.db, keyCache, invalidation, tokens, keyUsage: new KeyUsage(database.db, 1000), clock: systemClock } as unknown as Deps;

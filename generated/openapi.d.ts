@@ -382,7 +382,8 @@ export interface paths {
          * Remove a member from an organization
          * @description Owners and admins remove members (only an owner removes an owner); anyone may remove
          *     themselves. The last owner cannot be removed. The removed user's API keys for the
-         *     organization's projects stop working at once.
+         *     organization's projects are revoked with them: they leave the key lists, no request with
+         *     them sent after this answers succeeds on any server, and adding the user back revives none.
          */
         delete: operations["removeMember"];
         options?: never;
@@ -525,8 +526,9 @@ export interface paths {
         post?: never;
         /**
          * Revoke a key
-         * @description Revoked keys stop working immediately: the next request with the key gets 401. The key
-         *     leaves the list; revoking it again is 404. For the key's creator or an owner or admin.
+         * @description Revoked keys stop working immediately: no request with the key sent after this answers
+         *     succeeds on any server (401). The key leaves the list; revoking it again is 404. For the
+         *     key's creator or an owner or admin.
          */
         delete: operations["revokeApiKey"];
         options?: never;

@@ -20,7 +20,7 @@ export type Config = {
   logRequests: boolean;
   /** Verified API keys and access tokens kept in memory per process; 0 turns the caches off. */
   authCacheSize: number;
-  /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
+  /** Longest a cached key is used without a fresh look at the database. */
   authCacheTtlMs: number;
   /** Sign-ups per client address per hour (a bucket that size, refilled evenly). */
   rateLimitSignupsPerHour: number;
@@ -28,6 +28,12 @@ export type Config = {
   rateLimitOrgsPerHour: number;
   /** Organizations created from one client address per hour, all accounts together. */
   rateLimitOrgsPerAddressPerHour: number;
+  /**
+   * How long a process trusts its key cache after its invalidation listener last proved it is up to
+   * date (heartbeats run every third of it), and so the longest a revoke waits for a process that
+   * does not confirm it (src/auth/invalidation.ts).
+   */
+  authCacheLeaseMs: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
 } & JobSettings;
@@ -157,6 +163,7 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     rateLimitSignupsPerHour: integer(env, "RATE_LIMIT_SIGNUPS_PER_HOUR", 20, 1, 1_000_000),
     rateLimitOrgsPerHour: integer(env, "RATE_LIMIT_ORGS_PER_HOUR", 10, 1, 1_000_000),
     rateLimitOrgsPerAddressPerHour: integer(env, "RATE_LIMIT_ORGS_PER_ADDRESS_PER_HOUR", 30, 1, 1_000_000),
+    authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };

@@ -18,7 +18,7 @@ export type Deps = {
   keyUsage: KeyUsage;
   /** Verified API keys, emptied by `invalidation` when keys end. */
   keyCache: KeyCache;
-  /** Commits a change that ends cached keys and tells every process; see src/auth/invalidation.ts. */
+  /** Commits a change that ends keys and returns once no process serves them from its cache; see src/auth/invalidation.ts. */
   invalidation: InvalidationBus;
   logger: Logger;
 };

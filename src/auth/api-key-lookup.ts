@@ -7,8 +7,8 @@ import { apiKeys, memberships, projects } from "../db/schema";
 export type ActiveKey = { keyId: string; userId: string; projectId: string; organizationId: string };
 
 /**
- * One indexed query per key check, prepared once per database. The membership join is what makes
- * a key stop working the moment its creator leaves the organization.
+ * One indexed query per key check, prepared once per database. Removing a member revokes their
+ * keys; the membership join is a second guard, for a key created while its creator was removed.
  */
 const findByHash = preparedPerDatabase((db: Db) =>
   db

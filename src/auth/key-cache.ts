@@ -8,6 +8,8 @@ export type Invalidation =
   | { kind: "project"; projectId: string }
   | { kind: "all" };
 
+const ALL: Invalidation = { kind: "all" };
+
 function ends(event: Invalidation, key: ActiveKey): boolean {
   switch (event.kind) {
     case "key":
@@ -22,23 +24,29 @@ function ends(event: Invalidation, key: ActiveKey): boolean {
 }
 
 /**
- * Verified API keys by hash, for at most `ttlMs` (the safety net for a missed invalidation).
+ * Verified API keys by hash, for at most `ttlMs`.
  *
- * Two rules keep a revoked key from coming back:
+ * Three rules keep an ended key from being served (src/auth/invalidation.ts explains the protocol):
+ * - the cache is read and filled only until `trustedUntil`, a lease the invalidation bus renews
+ *   each time its listener proves it has heard every invalidation committed before the renewal
+ *   began; a listener that is down or late lets the lease run out, and every key goes to the
+ *   database until it has caught up;
  * - every invalidation bumps an epoch, and a lookup that started before the bump is not cached:
- *   the row it read may predate the revoke;
- * - while the invalidation listener is down nothing is served from or put in the cache, since
- *   invalidations may be missed; it starts empty whenever the listener (re)connects.
+ *   the row it read may predate the change;
+ * - a listener session that is lost or new empties the cache (`suspend`), since invalidations may
+ *   have been missed.
+ *
+ * `now` is a monotonic clock (leases are durations: a wall-clock jump must not stretch one).
  */
 export class KeyCache {
   private readonly lru: LruCache<ActiveKey>;
   private epoch = 0;
-  private trusted = false;
+  private trustedUntil = -Infinity;
 
   constructor(
     maxEntries: number,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    readonly now: () => number = () => performance.now(),
   ) {
     this.lru = new LruCache(maxEntries);
   }
@@ -49,13 +57,17 @@ export class KeyCache {
 
   /** The key for this hash, from the cache or from `lookup` (the database). */
   async resolve(hash: string, lookup: () => Promise<ActiveKey | null>): Promise<ActiveKey | null> {
-    if (this.trusted) {
-      const hit = this.lru.get(hash, this.now());
+    const now = this.now();
+    if (now < this.trustedUntil) {
+      const hit = this.lru.get(hash, now);
       if (hit) return hit;
     }
     const epoch = this.epoch;
     const key = await lookup();
-    if (key && this.trusted && epoch === this.epoch) this.lru.set(hash, key, this.now() + this.ttlMs);
+    if (key && epoch === this.epoch) {
+      const filledAt = this.now();
+      if (filledAt < this.trustedUntil) this.lru.set(hash, key, filledAt + this.ttlMs);
+    }
     return key;
   }
 
@@ -65,15 +77,14 @@ export class KeyCache {
     else this.lru.deleteWhere((key) => ends(event, key));
   }
 
-  /** The listener is down: stop trusting the cache until `resume`. */
-  suspend(): void {
-    this.trusted = false;
-    this.invalidate({ kind: "all" });
+  /** Trusts the cache until `deadline` (on `now`'s clock), unless it is already trusted longer. */
+  trustUntil(deadline: number): void {
+    if (deadline > this.trustedUntil) this.trustedUntil = deadline;
   }
 
-  /** The listener is (back) up: start again from an empty cache. */
-  resume(): void {
-    this.invalidate({ kind: "all" });
-    this.trusted = true;
+  /** Stops trusting the cache and empties it, until the next `trustUntil`. */
+  suspend(): void {
+    this.trustedUntil = -Infinity;
+    this.invalidate(ALL);
   }
 }

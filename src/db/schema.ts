@@ -47,6 +47,12 @@ export const projects = pgTable(
   (t) => [index("projects_organization_idx").on(t.organizationId)],
 );
 
+/**
+ * What ended a key: `revoked` is a DELETE through the API, `member_removed` the removal of its
+ * creator from the organization. Plain text in the database, so a new reason needs no migration.
+ */
+export const API_KEY_REVOKED_REASONS = ["revoked", "member_removed"] as const;
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -61,6 +67,8 @@ export const apiKeys = pgTable(
     lastUsedAt: at("last_used_at"),
     /** Revoked rows are kept as a terminal marker: a revoked key can never authenticate again. */
     revokedAt: at("revoked_at"),
+    /** Why the key ended, set with `revokedAt`; null on keys revoked before reasons were recorded. */
+    revokedReason: text("revoked_reason", { enum: API_KEY_REVOKED_REASONS }),
   },
   (t) => [index("api_keys_project_idx").on(t.projectId, t.createdAt)],
 );
@@ -148,4 +156,18 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   bucket: text("bucket").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),
   updatedAt: at("updated_at").notNull(),
+});
+
+/**
+ * Every running server process, kept fresh by a heartbeat on its invalidation listener. A process
+ * that ends keys waits for each recently seen one to confirm (src/auth/invalidation.ts).
+ */
+export const serverProcesses = pgTable("server_processes", {
+  /** Random per process start; also names the process's acknowledgement channel. */
+  id: id(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  startedAt: at("started_at").notNull(),
+  /** Database time of the last heartbeat. */
+  seenAt: at("seen_at").notNull(),
 });

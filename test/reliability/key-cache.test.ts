@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
+import { eq, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { createAccessTokens } from "../../src/auth/access-tokens";
 import { generateApiKey } from "../../src/auth/api-key-format";
 import type { ActiveKey } from "../../src/auth/api-key-lookup";
-import { InvalidationBus } from "../../src/auth/invalidation";
+import { InvalidationBus, listenerAppName } from "../../src/auth/invalidation";
 import { KeyCache } from "../../src/auth/key-cache";
 import { LruCache } from "../../src/auth/lru";
 import { authenticate } from "../../src/auth/principal";
 import type { Deps } from "../../src/deps";
 import type { Database } from "../../src/db/client";
-import { silentLogger } from "../../src/http/logger";
+import { serverProcesses } from "../../src/db/schema";
 import { freshDatabase } from "../helpers/database";
 import { TEST_JWT_SECRET } from "../helpers/harness";
 
@@ -30,9 +32,9 @@ function counting(result: ActiveKey | null) {
   return lookup;
 }
 
-function trustedCache(size = 10, ttlMs = 5000, now = Date.now) {
+function trustedCache(size = 10, ttlMs = 5000, now?: () => number) {
   const cache = new KeyCache(size, ttlMs, now);
-  cache.resume();
+  cache.trustUntil(Infinity);
   return cache;
 }
 
@@ -103,18 +105,49 @@ describe("the key cache", () => {
     expect(after.calls).toBe(1);
   });
 
-  test("while the listener is down nothing is served from or put into the cache", async () => {
+  test("a suspended cache (listener lost) is empty and neither read nor filled until the next renewal", async () => {
     const cache = trustedCache();
     await cache.resolve("h1", counting(key(1)));
     cache.suspend();
+    expect(cache.size).toBe(0);
     const lookup = counting(key(1));
     await cache.resolve("h1", lookup);
     await cache.resolve("h1", lookup);
     expect(lookup.calls).toBe(2);
-    cache.resume();
+    cache.trustUntil(Infinity);
     await cache.resolve("h1", lookup);
     await cache.resolve("h1", lookup);
     expect(lookup.calls).toBe(3);
+  });
+
+  test("once the lease runs out nothing is served from or put into the cache; a renewal serves it again", async () => {
+    let now = 1_000;
+    const cache = new KeyCache(10, 60_000, () => now);
+    cache.trustUntil(2_000);
+    const lookup = counting(key(1));
+    await cache.resolve("h1", lookup);
+    now = 1_999;
+    await cache.resolve("h1", lookup);
+    expect(lookup.calls).toBe(1);
+    now = 2_000;
+    await cache.resolve("h1", lookup);
+    await cache.resolve("h2", counting(key(2)));
+    expect(lookup.calls).toBe(2);
+    expect(cache.size).toBe(1);
+    cache.trustUntil(3_000);
+    await cache.resolve("h1", lookup);
+    expect(lookup.calls).toBe(2);
+  });
+
+  test("a lookup that began before a suspension is not cached after the renewal", async () => {
+    const cache = trustedCache();
+    let release!: (k: ActiveKey) => void;
+    const pending = cache.resolve("h1", () => new Promise<ActiveKey>((r) => (release = r)));
+    cache.suspend(); // a new listening session: what the lookup read may have ended unheard
+    cache.trustUntil(Infinity);
+    release(key(1));
+    await pending;
+    expect(cache.size).toBe(0);
   });
 });
 
@@ -149,35 +182,102 @@ describe("access-token cache", () => {
   });
 });
 
+const LEASE_MS = 600;
+
+/** Whether, within a few seconds, a lookup is answered from the cache (the lease is renewed). */
+async function servedFromCacheSoon(cache: KeyCache, lookup: ReturnType<typeof counting>): Promise<boolean> {
+  for (let i = 0; i < 250; i++) {
+    const before = lookup.calls;
+    await cache.resolve("h1", lookup);
+    if (lookup.calls === before) return true;
+    await Bun.sleep(20);
+  }
+  return false;
+}
+
 describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-process on PGlite)", () => {
   let database: Database;
+  const buses: InvalidationBus[] = [];
   beforeAll(async () => {
     database = await freshDatabase();
   }, 60_000);
   afterAll(() => database.close());
+  afterEach(async () => {
+    for (const bus of buses.splice(0)) await bus.stop();
+  });
 
-  test("a commit through one bus empties the other bus's cache; a rolled-back one does not", async () => {
-    const here = trustedCache();
-    const there = new KeyCache(10, 60_000);
-    const busHere = new InvalidationBus(database, here, silentLogger);
-    const busThere = new InvalidationBus(database, there, silentLogger);
-    await busHere.start();
-    await busThere.start();
+  /** A bus with its own cache, as one server process has; `logs` collects what it logs. */
+  async function serverProcess(ttlMs = 60_000) {
+    const cache = new KeyCache(10, ttlMs);
+    const logs: Record<string, unknown>[] = [];
+    const bus = new InvalidationBus(database, cache, { info: (f) => void logs.push(f), error: (f) => void logs.push(f) }, LEASE_MS);
+    buses.push(bus);
+    await bus.start();
+    return { cache, bus, logs };
+  }
+
+  test("a commit returns only once the other process dropped the key; a rolled-back one drops nothing", async () => {
+    const here = await serverProcess();
+    const there = await serverProcess();
+    const lookup = counting(key(1));
+    await there.cache.resolve("h1", lookup);
+    await expect(here.bus.commit({ kind: "key", keyId: "key1" }, async () => Promise.reject(new Error("rolled back")))).rejects.toThrow();
+    await here.bus.commit({ kind: "key", keyId: "other" }, async () => {});
+    await there.cache.resolve("h1", lookup);
+    expect(lookup.calls).toBe(1);
+
+    await here.bus.commit({ kind: "key", keyId: "key1" }, async () => {});
+    expect(there.cache.size).toBe(0);
+    expect([...here.logs, ...there.logs].filter((l) => l.event === "auth_invalidation_unconfirmed" || l.event === "auth_listener_lost")).toEqual([]);
+  });
+
+  test("a registered process that never confirms holds a commit back at most a lease", async () => {
+    const here = await serverProcess();
+    await database.db.insert(serverProcesses).values({ id: "silent0000000000", host: "gone", pid: 1, startedAt: new Date(), seenAt: new Date() });
     try {
-      const lookup = counting(key(1));
-      await there.resolve("h1", lookup);
-      await busHere.commit({ kind: "key", keyId: "other" }, async () => {});
-      await expect(busHere.commit({ kind: "key", keyId: "key1" }, async () => Promise.reject(new Error("rolled back")))).rejects.toThrow();
-      await Bun.sleep(200);
-      await there.resolve("h1", lookup);
-      expect(lookup.calls).toBe(1);
-
-      await busHere.commit({ kind: "key", keyId: "key1" }, async () => {});
-      for (let i = 0; i < 50 && there.size > 0; i++) await Bun.sleep(20);
-      expect(there.size).toBe(0);
+      await here.bus.commit({ kind: "key", keyId: "key1" }, async () => {});
+      expect(here.logs).toContainEqual({ event: "auth_invalidation_unconfirmed", kind: "key", peers: ["silent0000000000"] });
     } finally {
-      await busHere.stop();
-      await busThere.stop();
+      await database.db.delete(serverProcesses).where(eq(serverProcesses.id, "silent0000000000"));
     }
+  });
+
+  test("a process whose heartbeat cannot get through stops serving from its cache, and serves again once it does", async () => {
+    const there = await serverProcess();
+    const lookup = counting(key(1));
+    await there.cache.resolve("h1", lookup);
+    await database.db.transaction(async (tx) => {
+      // Blocks the heartbeat's upsert (on PGlite, the one session, whole).
+      await tx.execute(sql`lock table server_processes in exclusive mode`);
+      await Bun.sleep(LEASE_MS + 100);
+      await there.cache.resolve("h1", lookup);
+      expect(lookup.calls).toBe(2);
+    });
+    expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
+  });
+
+  test.skipIf(!process.env.TEST_DATABASE_URL)("a process whose listener connection is down serves nothing from its cache until it listens again", async () => {
+    const there = await serverProcess();
+    const lookup = counting(key(1));
+    await there.cache.resolve("h1", lookup);
+    const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as [{ name: string }];
+    // The listener cannot come back while the database refuses new connections.
+    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`alter database ${name} allow_connections false`);
+    try {
+      await database.db.execute(sql`
+        select pg_terminate_backend(pid) from pg_stat_activity
+        where datname = current_database() and application_name = ${listenerAppName()}`);
+      for (let i = 0; i < 200 && !there.logs.some((l) => l.event === "auth_listener_lost"); i++) await Bun.sleep(10);
+      expect(there.logs.some((l) => l.event === "auth_listener_lost")).toBe(true);
+      await Bun.sleep(LEASE_MS); // long enough for any heartbeat to have renewed the lease, had one got through
+      for (let i = 0; i < 3; i++) await there.cache.resolve("h1", lookup);
+      expect(lookup.calls).toBe(4);
+    } finally {
+      await admin.unsafe(`alter database ${name} allow_connections true`);
+      await admin.end();
+    }
+    expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
+    expect(there.logs.filter((l) => l.event === "auth_listener_ready").length).toBe(2);
   });
 });

@@ -93,7 +93,7 @@ export async function revokeKey(deps: Deps, principal: SessionPrincipal, project
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     const revoked = await tx
       .update(apiKeys)
-      .set({ revokedAt: deps.clock.now() })
+      .set({ revokedAt: deps.clock.now(), revokedReason: "revoked" })
       .where(and(eq(apiKeys.id, keyId), active(projectId)))
       .returning({ id: apiKeys.id });
     if (revoked.length === 0) throw notFound("API key");

@@ -1,9 +1,9 @@
-import { and, asc, eq, inArray, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { databaseErrorCode } from "../../http/db-errors";
 import { retryOnConflict } from "../../db/retry";
-import { memberships, users } from "../../db/schema";
+import { apiKeys, memberships, projects, users } from "../../db/schema";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
@@ -59,8 +59,9 @@ export async function addMember(
 
 /**
  * Anyone may leave; owners and admins remove others, and only an owner removes an owner. The last
- * owner stays. Removing a member also disables their keys here: key checks join on membership,
- * and the commit tells every process to drop that user's cached keys for this organization.
+ * owner stays. Removing a member revokes every key they made in the organization's projects in the
+ * same transaction (reason `member_removed`), so adding them back revives nothing; the commit
+ * tells every process to drop those keys from its cache before this answers.
  */
 export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
   await requireMembership(deps.db, principal.user.id, orgId);
@@ -89,6 +90,11 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
         throw new ApiError("last_owner", "The last owner cannot be removed. Add another owner first.");
       }
       await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+      const orgProjects = tx.select({ id: projects.id }).from(projects).where(eq(projects.organizationId, orgId));
+      await tx
+        .update(apiKeys)
+        .set({ revokedAt: deps.clock.now(), revokedReason: "member_removed" })
+        .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt), inArray(apiKeys.projectId, orgProjects)));
     }),
   );
 }

@@ -39,7 +39,7 @@ export async function renderMembers(main: HTMLElement, ctx: ProjectContext): Pro
       remove.addEventListener("click", () =>
         confirmDialog({
           title: `Remove ${member.name} from ${ctx.organization.name}?`,
-          message: [h("p", {}, `${member.email} loses access to the organization's projects, and the API keys they created here stop working.`)],
+          message: [h("p", {}, `${member.email} loses access to the organization's projects, and the API keys they created here are revoked for good.`)],
           action: `Remove ${member.name}`,
           busyLabel: "Removing…",
           run: async () => {
