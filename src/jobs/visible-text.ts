@@ -16,15 +16,22 @@ const CDATA = 4;
  * characters are collected, so a capped value costs no more than its cap.
  */
 export function visibleText(root: Node, maxChars = Infinity): string {
-  let out = "";
+  // Pieces joined once at the end: growing one string and reading its end on every piece is quadratic.
+  const pieces: string[] = [];
+  let length = 0;
+  let spaced = true; // nothing written yet, or the last piece ended in a space
   const add = (piece: string) => {
     // Zero-width spaces (heading anchors, soft hyphenation helpers) are invisible: not text.
-    const collapsed = piece.replace(/[\u200b\ufeff]/g, "").replace(/\s+/g, " ");
-    out += out.endsWith(" ") && collapsed.startsWith(" ") ? collapsed.slice(1) : collapsed;
+    let collapsed = piece.replace(/[\u200b\ufeff]/g, "").replace(/\s+/g, " ");
+    if (spaced && collapsed.startsWith(" ")) collapsed = collapsed.slice(1);
+    if (!collapsed) return;
+    pieces.push(collapsed);
+    length += collapsed.length;
+    spaced = collapsed.endsWith(" ");
   };
   const blockOf = (node: Node) => node.nodeType === ELEMENT && BLOCKS.has((node as Element).tagName);
   let node: Node | null = root.firstChild;
-  while (node && out.length <= maxChars) {
+  while (node && length <= maxChars) {
     const skipped = node.nodeType === ELEMENT && UNSEEN.has((node as Element).tagName);
     if (node.nodeType === TEXT || node.nodeType === CDATA) add((node as CharacterData).data);
     if (blockOf(node)) add(" ");
@@ -39,5 +46,5 @@ export function visibleText(root: Node, maxChars = Infinity): string {
     }
     node = node && node !== root ? node.nextSibling : null;
   }
-  return out.trim().slice(0, maxChars);
+  return pieces.join("").trim().slice(0, maxChars);
 }
