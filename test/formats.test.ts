@@ -86,7 +86,7 @@ describe("markdown and selectors through a job", () => {
 describe("bad formats are refused at submit with a 400 that names the field, and cost nothing", () => {
   const url = "https://example.com/";
   test.each([
-    ["an invalid selector", { titles: { selector: "h2 a[", all: true } }, "Selector 'titles' is not a valid CSS selector: "],
+    ["an invalid selector", { titles: { selector: "h2 a[", all: true } }, "Selector 'titles' is not a valid CSS selector: Expected name, found the end of the selector."],
     ["a pseudo-element", { price: ".price::before" }, "Selector 'price' is not a valid CSS selector: Pseudo-elements are not supported"],
     ["a blank selector", { price: "   " }, "Selector 'price' must not be blank."],
     ["a selector name with a space", { "my price": ".price" }, "Field 'options.selectors' has a name that is not allowed: 'my price'"],

@@ -23,7 +23,9 @@ export function normalizeSelectors(given: GivenSelectors = {}): Record<string, J
       if (!selector) throw new ApiError("validation_failed", `Selector '${name}' must not be blank.`);
       const problem = selectorProblem(selector);
       if (problem) {
-        throw new ApiError("validation_failed", `Selector '${name}' is not a valid CSS selector: ${problem.slice(0, 200).replace(/[\s.]*$/, "")}.`);
+        // The parser says "found " with nothing after it when the selector stops short ("a[").
+        const reason = problem.slice(0, 200).replace(/[\s.]*$/, "").replace(/found$/, "found the end of the selector");
+        throw new ApiError("validation_failed", `Selector '${name}' is not a valid CSS selector: ${reason}.`);
       }
       return [name, { selector, all, attribute: attribute ?? null }];
     }),
