@@ -830,6 +830,33 @@ export interface components {
             referer?: components["schemas"]["HeaderValue"];
         };
         HeaderValue: string;
+        /**
+         * @example {
+         *       "url": "https://example.com/",
+         *       "options": {
+         *         "extract": [
+         *           "title",
+         *           "links"
+         *         ]
+         *       }
+         *     }
+         * @example {
+         *       "url": "https://shop.example/widgets/blue",
+         *       "options": {
+         *         "extract": [
+         *           "markdown"
+         *         ],
+         *         "selectors": {
+         *           "price": ".price",
+         *           "related": {
+         *             "selector": ".related a",
+         *             "all": true,
+         *             "attribute": "href"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         CreateJobRequest: {
             /** @description An absolute http or https URL. */
             url: string;
@@ -2204,6 +2231,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.com/",
+                 *       "options": {
+                 *         "extract": [
+                 *           "title",
+                 *           "links"
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateJobRequest"];
             };
         };

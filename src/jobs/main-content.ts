@@ -1,7 +1,8 @@
 /** Never content, whatever `onlyMainContent` says: code, embedded objects, form controls and hidden elements. */
 const NOT_CONTENT = [
   "head, title, script, style, noscript, template, svg, canvas, iframe, object, embed, button, input, select, textarea",
-  '[hidden], [aria-hidden="true"], [style*="display:none" i], [style*="display: none" i]',
+  // Hidden from view; not aria-hidden, which hides from screen readers what is still on screen.
+  '[hidden], [style*="display:none" i], [style*="display: none" i]',
 ].join(", ");
 
 /** Navigation chrome: the page's frame around its content. */

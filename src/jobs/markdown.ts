@@ -22,11 +22,14 @@ function absolutize(root: Element, base: string): void {
     else if (url && LINK_SCHEMES.has(url.protocol)) a.setAttribute("href", url.toString());
     else a.removeAttribute("href");
   }
-  for (const img of root.querySelectorAll("img[src]")) {
-    const url = absolute(img.getAttribute("src")!, base);
-    // data: images stay as they are: the converter leaves them out.
+  for (const img of root.querySelectorAll("img")) {
+    // Lazy loaders put the real image in data-src and a placeholder (often a data: URI) in src.
+    const src = img.getAttribute("src");
+    const lazy = img.getAttribute("data-src");
+    const url = absolute((lazy && (!src || src.startsWith("data:")) ? lazy : src) ?? "", base);
+    // Without a src turndown writes nothing: inline data: images would fill the Markdown with base64.
     if (url?.protocol === "http:" || url?.protocol === "https:") img.setAttribute("src", url.toString());
-    else if (url?.protocol !== "data:") img.removeAttribute("src");
+    else img.removeAttribute("src");
   }
 }
 

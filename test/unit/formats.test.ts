@@ -76,10 +76,11 @@ describe("onlyMainContent", () => {
 
   test("hidden elements and consent banners go; a page-wide <form> (ASP.NET) and look-alike class names stay", () => {
     const page = `<body><form id="aspnetForm"><h1>Orders</h1><p>Your three most recent orders are listed below.</p>
-      <div style="DISPLAY:NONE">hidden</div><p hidden>also hidden</p><span aria-hidden="true">icon</span>
+      <div style="DISPLAY:NONE">hidden</div><p hidden>also hidden</p><span aria-hidden="true">→</span>
       <form class="search"><label>Find</label></form><div class="recipe-cookie">Oatmeal cookie recipe</div>
       <div id="CybotCookiebotDialog">We use cookies</div><div aria-label="Cookie consent banner">Accept cookies?</div></form></body>`;
-    expect(textOf(page)).toBe("Orders Your three most recent orders are listed below. Oatmeal cookie recipe");
+    // aria-hidden hides from screen readers, not from view: the arrow is on screen.
+    expect(textOf(page)).toBe("Orders Your three most recent orders are listed below. → Oatmeal cookie recipe");
   });
 });
 
@@ -102,6 +103,8 @@ describe("markdown details", () => {
     expect(md).toBe(
       "## Setup\n\n[Intro](https://site.example/docs/v2/intro), Do, [Mail](mailto:team@site.example), ![A](https://site.example/docs/v2/img/a.png)",
     );
+    const lazy = markdownOf('<main><p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/photo.jpg" alt="Photo"><img src="data:image/png;base64,iVBORw0KGgo=" alt="Inline"></p></main>');
+    expect(lazy).toBe("![Photo](https://site.example/photo.jpg)");
   });
 
   test("tables: header rows, headerless tables, captions, and layout tables flattened into blocks", () => {
