@@ -808,14 +808,41 @@ export interface components {
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
-        /** @enum {string} */
-        JobExtract: "html" | "text" | "title" | "links" | "meta";
+        /**
+         * @description `html` the page as received; `text` its visible text; `markdown` its content as Markdown;
+         *     `title`, `links` and `meta` from the whole page. `text` and `markdown` follow `onlyMainContent`.
+         * @enum {string}
+         */
+        JobExtract: "html" | "text" | "markdown" | "title" | "links" | "meta";
         /** @description Every option with its default filled in, as the worker will use it. */
         JobOptions: {
             timeoutMs: number;
             maxBytes: number;
             extract: components["schemas"]["JobExtract"][];
+            onlyMainContent: boolean;
+            /** @description The named selectors, each in its full form. */
+            selectors: {
+                [key: string]: components["schemas"]["JobSelector"];
+            };
             headers: components["schemas"]["JobHeaders"];
+        };
+        JobSelector: {
+            selector: string;
+            all: boolean;
+            /** @description null: the element's visible text. */
+            attribute: string | null;
+        };
+        /**
+         * @description A CSS selector (`".price"`: the visible text of the first match), or an object:
+         *     `selector`; `all` (default false) for an array of every match instead of the first;
+         *     `attribute` for that attribute's value instead of the text (`href`, `src`, `action`,
+         *     `poster` and `cite` are made absolute).
+         */
+        SelectorRequest: string | {
+            selector: string;
+            /** @default false */
+            all: boolean;
+            attribute?: string;
         };
         /** @description Request headers sent to the target; only these names are allowed. */
         JobHeaders: {
@@ -825,6 +852,33 @@ export interface components {
             referer?: components["schemas"]["HeaderValue"];
         };
         HeaderValue: string;
+        /**
+         * @example {
+         *       "url": "https://example.com/",
+         *       "options": {
+         *         "extract": [
+         *           "title",
+         *           "links"
+         *         ]
+         *       }
+         *     }
+         * @example {
+         *       "url": "https://shop.example/widgets/blue",
+         *       "options": {
+         *         "extract": [
+         *           "markdown"
+         *         ],
+         *         "selectors": {
+         *           "price": ".price",
+         *           "related": {
+         *             "selector": ".related a",
+         *             "all": true,
+         *             "attribute": "href"
+         *           }
+         *         }
+         *       }
+         *     }
+         */
         CreateJobRequest: {
             /** @description An absolute http or https URL. */
             url: string;
@@ -847,6 +901,31 @@ export interface components {
                  *     ]
                  */
                 extract: components["schemas"]["JobExtract"][];
+                /**
+                 * @description For `text` and `markdown`: true keeps the main content only, the page's `<main>`
+                 *     (or `[role=main]`, else its `<article>`s, else its body) without navigation, headers,
+                 *     footers, sidebars, forms and cookie banners; false keeps the whole body. Scripts,
+                 *     styles and hidden elements are left out either way.
+                 * @default true
+                 */
+                onlyMainContent: boolean;
+                /**
+                 * @description Named CSS selectors; `result.data` gets one value per name: the first match's text or
+                 *     attribute (null when nothing matches), or with `all` an array of every match (at most
+                 *     500). A value is at most 10,000 characters and `data` at most 1,000,000 in all;
+                 *     longer values are cut. A selector the parser rejects is refused with 400.
+                 * @example {
+                 *       "price": ".price",
+                 *       "titles": {
+                 *         "selector": "h2 a",
+                 *         "all": true,
+                 *         "attribute": "href"
+                 *       }
+                 *     }
+                 */
+                selectors?: {
+                    [key: string]: components["schemas"]["SelectorRequest"];
+                };
                 headers?: components["schemas"]["JobHeaders"];
             };
         };
@@ -864,11 +943,23 @@ export interface components {
             title?: string | null;
             /** @description Visible text with whitespace collapsed (the body itself for text/*). */
             text?: string | null;
+            /**
+             * @description The content as Markdown (GitHub-flavoured tables, fenced code blocks with their language),
+             *     links and images made absolute; the body itself for text/*, null for other types.
+             */
+            markdown?: string | null;
             /** @description Absolute http(s) URLs of the page's `<a href>`s, without fragments, deduplicated, in document order. */
             links?: string[];
             /** @description `<meta name|property=... content=...>` pairs, e.g. `description`, `og:title`. */
             meta?: {
                 [key: string]: string;
+            };
+            /**
+             * @description One value per name in `options.selectors` (present when the job has any): a string, null
+             *     when nothing matched (or the attribute is absent), or an array of strings and nulls for `all`.
+             */
+            data?: {
+                [key: string]: string | (string | null)[] | null;
             };
             /** @description The HTML as received, decoded to text. */
             html?: string | null;
@@ -2206,6 +2297,8 @@ export interface operations {
                      *             "title",
                      *             "links"
                      *           ],
+                     *           "onlyMainContent": true,
+                     *           "selectors": {},
                      *           "headers": {}
                      *         },
                      *         "createdAt": "2026-06-01T09:00:00.000Z",
@@ -2254,42 +2347,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "data": {
-                     *         "id": "67e0a1b2c3d4e5f6a7b8c9d2",
-                     *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
-                     *         "url": "https://example.com/",
-                     *         "status": "succeeded",
-                     *         "options": {
-                     *           "timeoutMs": 15000,
-                     *           "maxBytes": 2097152,
-                     *           "extract": [
-                     *             "title",
-                     *             "links"
-                     *           ],
-                     *           "headers": {}
-                     *         },
-                     *         "createdAt": "2026-06-01T09:00:00.000Z",
-                     *         "startedAt": "2026-06-01T09:00:00.120Z",
-                     *         "finishedAt": "2026-06-01T09:00:00.480Z",
-                     *         "apiKeyId": "67e0a1b2c3d4e5f6a7b8c9d9",
-                     *         "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
-                     *         "creditsCharged": 1,
-                     *         "result": {
-                     *           "statusCode": 200,
-                     *           "finalUrl": "https://example.com/",
-                     *           "contentType": "text/html; charset=UTF-8",
-                     *           "bytes": 1256,
-                     *           "durationMs": 341,
-                     *           "title": "Example Domain",
-                     *           "links": [
-                     *             "https://www.iana.org/domains/example"
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": {
                         data: components["schemas"]["Job"];
                     };

@@ -49,3 +49,23 @@ test("the jobs walkthrough submits with a key, polls to succeeded, reads title a
     ],
   });
 });
+
+const formatsScript = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("### Output formats")))![1]!;
+
+test("the output formats example prints the product page's Markdown and the three selected fields", async () => {
+  const run = Bun.spawn(["bash", "-euo", "pipefail", "-c", setUp + formatsScript], {
+    env: { ...process.env, API_BASE: server.baseUrl, TARGET_URL: `${site.url}/products/blue-widget` },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [out, err, code] = [await new Response(run.stdout).text(), await new Response(run.stderr).text(), await run.exited];
+  expect(code, err).toBe(0);
+  const lines = out.trim().split("\n");
+  const expected = readFileSync(join(import.meta.dir, "fixtures/pages/product-page.md"), "utf8").replaceAll("https://shop.example", site.url);
+  expect(lines.slice(0, -1).join("\n")).toBe(expected.trimEnd());
+  expect(JSON.parse(lines.at(-1)!)).toEqual({
+    title: "Blue Widget",
+    price: "$19.99",
+    related: [`${site.url}/products/red-widget`, `${site.url}/products/green-widget?variant=2`, "https://partner.example/widgets/gold"],
+  });
+});

@@ -40,7 +40,7 @@ describe("a key submits a job, a worker runs it, the organization pays once", ()
     expect(created.status).toBe(202);
     const job = created.body.data;
     expect(job).toMatchObject({ status: "queued", apiKeyId: key.id, createdBy: ada.id, creditsCharged: 0, startedAt: null });
-    expect(job.options).toEqual({ timeoutMs: 15000, maxBytes: 2097152, extract: ["title", "text", "links"], headers: {} });
+    expect(job.options).toEqual({ timeoutMs: 15000, maxBytes: 2097152, extract: ["title", "text", "links"], onlyMainContent: true, selectors: {}, headers: {} });
     expect(created.headers.get("location")).toBe(`${jobsPath(ada)}/${job.id}`);
     expect(created.headers.get("ratelimit-limit")).toBe("20");
 

@@ -96,6 +96,11 @@ export function describeValidationError(error: ErrorObject, where: "body" | "par
   const extra = error.params.additionalProperty as string | undefined;
   const field = fieldName(error.instancePath);
   const subject = field ? (where === "body" ? `Field '${field}'` : `Parameter '${field}'`) : "The body";
+  // A map's key broke `propertyNames` (Ajv reports the key's own error, with the key beside it).
+  if (error.propertyName !== undefined) {
+    const rule = error.keyword === "pattern" ? ` (names must match ${error.params.pattern})` : "";
+    return `${subject} has a name that is not allowed: '${error.propertyName}'${rule}.`;
+  }
   switch (error.keyword) {
     case "required":
       return where === "body" ? `Missing required field '${missing}'.` : `Missing required parameter '${missing}'.`;
@@ -104,7 +109,7 @@ export function describeValidationError(error: ErrorObject, where: "body" | "par
       return `Unknown field '${extra}'. Allowed fields: ${allowed}.`;
     }
     case "type":
-      return field ? `${subject} must be of type ${error.params.type}.` : "The body must be a JSON object.";
+      return field ? `${subject} must be of type ${String(error.params.type).replace(/,/g, " or ")}.` : "The body must be a JSON object.";
     case "minLength":
       return error.params.limit === 1 ? `${subject} must not be blank.` : `${subject} must be at least ${error.params.limit} characters long.`;
     case "maxLength":
@@ -118,6 +123,8 @@ export function describeValidationError(error: ErrorObject, where: "body" | "par
     }
     case "enum":
       return `${subject} must be one of: ${(error.params.allowedValues as string[]).join(", ")}.`;
+    case "maxProperties":
+      return `${subject} must have at most ${error.params.limit} entries.`;
     case "minimum":
     case "maximum":
       return `${subject} must be ${error.params.comparison} ${error.params.limit}.`;

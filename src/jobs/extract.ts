@@ -1,7 +1,12 @@
 import { parseHTML } from "linkedom";
 import type { JobOptions, JobResult } from "../modules/jobs/view";
+import { contentRoots } from "./main-content";
+import { toMarkdown } from "./markdown";
+import { applySelectors, emptySelection } from "./selectors";
+import { visibleText } from "./visible-text";
 
-type Extracted = Pick<JobResult, "title" | "text" | "links" | "meta" | "html">;
+type Extracted = Pick<JobResult, "title" | "text" | "markdown" | "links" | "meta" | "data" | "html">;
+type Formats = Partial<Pick<JobOptions, "onlyMainContent" | "selectors">>;
 
 /**
  * Decodes the body with the charset the response names, else the one a `<meta charset>` near the
@@ -45,20 +50,27 @@ function meta(document: Document): Record<string, string> {
   return out;
 }
 
-const BLOCKS = "address, article, aside, blockquote, br, dd, div, dl, dt, footer, h1, h2, h3, h4, h5, h6, header, hr, li, main, nav, ol, p, pre, section, table, td, th, tr, ul";
-
-function visibleText(document: Document): string {
-  for (const el of document.querySelectorAll("script, style, noscript, template")) el.remove();
-  // textContent glues blocks together ("Title</h1><p>Text" → "TitleText"): end each block with a space.
-  for (const el of document.querySelectorAll(BLOCKS)) el.append(document.createTextNode(" "));
-  return collapse(document.body?.textContent ?? document.documentElement?.textContent ?? "");
+/**
+ * Browsers build the `<html>` and `<body>` a page leaves out (HTML allows it; minified pages do);
+ * linkedom does not, and would put the content beside an empty body. Give it them.
+ */
+function parseDocument(source: string): Document {
+  const withoutDoctype = () => source.replace(/^\s*<!doctype[^>]*>/i, "");
+  let complete = source;
+  if (!/<body[\s>]/i.test(source)) complete = `<html><body>${withoutDoctype()}</body></html>`;
+  else if (!/<html[\s>]/i.test(source)) complete = `<html>${withoutDoctype()}</html>`;
+  return parseHTML(complete).document as unknown as Document;
 }
 
 /**
- * The fields `extract` asks for, from a real DOM (linkedom), never from regular expressions.
- * Non-HTML bodies have no title, links or meta; `text` and `html` are the body for text types.
+ * The fields `extract` asks for, and `data` for the selectors, from a real DOM (linkedom), never
+ * from regular expressions. `text` and `markdown` show the main content unless `onlyMainContent`
+ * is false. Non-HTML bodies have no title, links, meta or matches; `text`, `markdown` and `html`
+ * are the body for text types.
  */
-export function extract(body: Buffer, contentType: string | null, finalUrl: string, wanted: JobOptions["extract"]): Extracted {
+export function extract(body: Buffer, contentType: string | null, finalUrl: string, wanted: JobOptions["extract"], formats: Formats = {}): Extracted {
+  const { onlyMainContent = true, selectors = {} } = formats;
+  const selecting = Object.keys(selectors).length > 0;
   const textual = isHtml(contentType) || /^text\//i.test(contentType ?? "");
   const source = textual ? decodeBody(body, contentType) : null;
   const out: Extracted = {};
@@ -69,9 +81,10 @@ export function extract(body: Buffer, contentType: string | null, finalUrl: stri
       else if (field === "title") out.title = null;
       else out[field] = field === "html" ? null : source;
     }
+    if (selecting) out.data = emptySelection(selectors);
     return out;
   }
-  const { document } = parseHTML(source);
+  const document = parseDocument(source);
   const baseHref = document.querySelector("base[href]")?.getAttribute("href");
   let base = finalUrl;
   try {
@@ -82,8 +95,15 @@ export function extract(body: Buffer, contentType: string | null, finalUrl: stri
   if (wanted.includes("html")) out.html = source;
   // linkedom's document.title looks only in <head>; pages without one still have a <title> element.
   if (wanted.includes("title")) out.title = collapse(document.title || document.querySelector("title")?.textContent || "") || null;
-  if (wanted.includes("links")) out.links = links(document as unknown as Document, base);
-  if (wanted.includes("meta")) out.meta = meta(document as unknown as Document);
-  if (wanted.includes("text")) out.text = visibleText(document as unknown as Document);
+  if (wanted.includes("links")) out.links = links(document, base);
+  if (wanted.includes("meta")) out.meta = meta(document);
+  if (selecting) out.data = applySelectors(document, selectors, base);
+  // Everything above reads the page as it came; from here on the document is cut down to its content.
+  if (wanted.includes("text") || wanted.includes("markdown")) {
+    const roots = contentRoots(document, onlyMainContent);
+    // Text first: the Markdown conversion rewrites links and code blocks in place.
+    if (wanted.includes("text")) out.text = collapse(roots.map((root) => visibleText(root)).join(" "));
+    if (wanted.includes("markdown")) out.markdown = toMarkdown(roots, base);
+  }
   return out;
 }

@@ -25,7 +25,7 @@ export async function execute(
       throw new JobFailure("target_error", `The target answered with status ${fetched.statusCode}.`, fetched.statusCode);
     }
     const { body, ...meta } = fetched;
-    return { result: { ...meta, bytes: body.length, ...extract(body, fetched.contentType, fetched.finalUrl, options.extract) } };
+    return { result: { ...meta, bytes: body.length, ...extract(body, fetched.contentType, fetched.finalUrl, options.extract, options) } };
   } catch (error) {
     if (error instanceof Interrupted) throw error;
     if (error instanceof JobFailure) return { error: error.toJSON() };

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { Deps } from "../deps";
-import type { JobOptions } from "../modules/jobs/view";
+import { withDefaults } from "../modules/jobs/view";
 import { claim, failExhausted, heartbeat, requeue, settle, type Claimed } from "./queue";
 import { Interrupted, execute } from "./run";
 import type { Lookup } from "./ssrf";
@@ -81,7 +81,7 @@ export class Worker {
     logger.info({ event: "job_started", jobId: job.id, attempt: job.attempts, workerId: this.id });
     try {
       const policy = { allowPrivate: config.allowPrivateTargets, ports: config.allowedTargetPorts };
-      const outcome = await execute(job.url, job.options as JobOptions, policy, controller.signal, this.lookup);
+      const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.lookup);
       clearInterval(beat);
       const settled = await settle(db, job, outcome, clock.now());
       logger.info({ event: "job_finished", jobId: job.id, status: "result" in outcome ? "succeeded" : "failed", code: "error" in outcome ? outcome.error.code : undefined, settled });

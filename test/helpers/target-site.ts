@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+
 /**
  * A local website for scraping tests, on 127.0.0.1 with a port the OS picks. Pages with titles and
- * links, redirect chains, slow and huge answers, non-HTML, any status code, and a hit counter per path.
+ * links, redirect chains, slow and huge answers, non-HTML, any status code, the real-world-shaped
+ * pages of test/fixtures/pages (each at its URL's path in pages.json), and a hit counter per path.
  */
 export type TargetSite = {
   url: string;
@@ -13,6 +16,11 @@ export type TargetSite = {
 
 const page = (title: string, body = "") =>
   `<!doctype html><html><head><title>${title}</title><meta name="description" content="About ${title}"></head><body>${body}</body></html>`;
+
+const FIXTURES = new URL("../fixtures/pages/", import.meta.url);
+const fixturePaths = new Map(
+  Object.entries(JSON.parse(readFileSync(new URL("pages.json", FIXTURES), "utf8")) as Record<string, string>).map(([name, url]) => [new URL(url).pathname, name]),
+);
 
 export function startTargetSite(): TargetSite {
   const hits = new Map<string, number>();
@@ -35,6 +43,8 @@ export function startTargetSite(): TargetSite {
           ),
         );
       }
+      const fixture = fixturePaths.get(path);
+      if (fixture) return html(readFileSync(new URL(`${fixture}.html`, FIXTURES), "utf8"));
       const redirect = /^\/redirect\/(\d+)$/.exec(path);
       if (redirect) {
         const n = Number(redirect[1]);

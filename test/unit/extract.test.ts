@@ -20,6 +20,12 @@ describe("extraction with a real HTML parser", () => {
     expect(extract(page, "text/html", "https://s.example/", ["text"]).text).toBe("Title One bold word a b");
   });
 
+  test("a page that leaves out <html> and <body> (HTML allows it; minified pages do) still has its text", () => {
+    const page = html('<!doctype html><meta charset=utf-8><title>Short</title><link rel=icon href=/f.ico><h1>Hello</h1><p>World</p>');
+    expect(extract(page, "text/html", "https://s.example/", ["title", "text"])).toEqual({ title: "Short", text: "Hello World" });
+    expect(extract(html("<body><p>Only a body</p></body>"), "text/html", "https://s.example/", ["text"]).text).toBe("Only a body");
+  });
+
   test("title and meta; a missing title is null", () => {
     const page = html('<html><head><title>\n  Spaced   out </title><meta name="Description" content="d"><meta property="og:image" content="i.png"></head></html>');
     expect(extract(page, "text/html", "https://s.example/", ["title", "meta"])).toEqual({ title: "Spaced out", meta: { description: "d", "og:image": "i.png" } });

@@ -11,7 +11,8 @@ import { checkUrl } from "../../jobs/ssrf";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "../rate-limit";
-import { DEFAULT_OPTIONS, jobView, type JobOptions, type JobView } from "./view";
+import { normalizeSelectors } from "./selector-options";
+import { DEFAULT_OPTIONS, jobView, withDefaults, type JobOptions, type JobView } from "./view";
 
 type CreateJob = Body<"/projects/{projectId}/jobs", "post">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
@@ -23,6 +24,8 @@ function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]>> = {}
     timeoutMs: given.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
     maxBytes: given.maxBytes ?? DEFAULT_OPTIONS.maxBytes,
     extract: given.extract ?? [...DEFAULT_OPTIONS.extract],
+    onlyMainContent: given.onlyMainContent ?? DEFAULT_OPTIONS.onlyMainContent,
+    selectors: normalizeSelectors(given.selectors),
     headers,
   };
 }
@@ -65,7 +68,8 @@ const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typ
 async function replay(deps: Deps, projectId: string, key: string, url: string, options: JobOptions): Promise<JobView | null> {
   const [job] = await deps.db.select().from(jobs).where(and(eq(jobs.projectId, projectId), eq(jobs.idempotencyKey, key)));
   if (!job) return null;
-  if (job.url !== url || canonical(job.options) !== canonical(options)) {
+  // Defaults filled in: a job stored before an option existed still matches its retry.
+  if (job.url !== url || canonical(withDefaults(job.options)) !== canonical(options)) {
     throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used for a different URL or options. Use a new key for a new job.");
   }
   return jobView(job, true);

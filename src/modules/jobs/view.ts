@@ -6,14 +6,26 @@ export type JobView = components["schemas"]["Job"];
 export type JobOptions = components["schemas"]["JobOptions"];
 export type JobResult = components["schemas"]["JobResult"];
 export type JobError = components["schemas"]["JobError"];
+export type JobSelector = components["schemas"]["JobSelector"];
 
 /** What a job gets for each option it was submitted without. */
-export const DEFAULT_OPTIONS: Omit<JobOptions, "headers"> = { timeoutMs: 15_000, maxBytes: 2 * 1024 * 1024, extract: ["title", "text", "links"] };
+export const DEFAULT_OPTIONS: Omit<JobOptions, "headers"> = {
+  timeoutMs: 15_000,
+  maxBytes: 2 * 1024 * 1024,
+  extract: ["title", "text", "links"],
+  onlyMainContent: true,
+  selectors: {},
+};
+
+/** A stored job's options as the worker and the API read them: rows stored before an option existed get its default. */
+export function withDefaults(stored: unknown): JobOptions {
+  return ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(stored as Partial<JobOptions>) }, ["timeoutMs", "maxBytes", "extract", "onlyMainContent", "selectors", "headers"]);
+}
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 // jsonb keeps keys in its own order; answer in the order the spec documents them.
-const RESULT_ORDER = ["statusCode", "finalUrl", "contentType", "bytes", "durationMs", "title", "text", "links", "meta", "html"];
+const RESULT_ORDER = ["statusCode", "finalUrl", "contentType", "bytes", "durationMs", "title", "text", "markdown", "links", "meta", "data", "html"];
 function ordered<T extends object>(value: T, order: string[]): T {
   const entries = Object.entries(value).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(entries) as T;
@@ -26,8 +38,7 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     projectId: j.projectId,
     url: j.url,
     status: j.status,
-    // Rows stored before options were recorded read as the defaults.
-    options: ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(j.options as Partial<JobOptions>) }, ["timeoutMs", "maxBytes", "extract", "headers"]),
+    options: withDefaults(j.options),
     createdAt: j.createdAt.toISOString(),
     startedAt: iso(j.startedAt),
     finishedAt: iso(j.finishedAt),
