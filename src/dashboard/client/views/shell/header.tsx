@@ -20,9 +20,10 @@ export function Header({ data, organization, project, tab, onSignOut, onNewProje
   const projects = data.projects.filter((p) => p.organizationId === organization?.id);
 
   // Switching keeps the same tab when the new place allows it.
-  const openProject = (projectId: string, orgRole?: Organization) => {
-    const allowed = tab && (!views[tab].allowed || (orgRole && views[tab].allowed!(orgRole)));
-    navigate(href(allowed ? tab : "keys", { projectId }));
+  const openProject = (projectId: string, inOrganization?: Organization) => {
+    const allowed = views[tab ?? "keys"].allowed;
+    const keepTab = tab && (!allowed || (inOrganization && allowed(inOrganization)));
+    navigate(href(keepTab ? tab : "keys", { projectId }));
   };
   const openOrganization = (orgId: string) => {
     const first = data.projects.find((p) => p.organizationId === orgId);
