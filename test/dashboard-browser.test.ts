@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     // violation is "Refused to ...") is a problem.
     page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`));
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  }, 90_000);
+  }, 150_000);
 
   afterAll(async () => {
     await closeBrowser?.();

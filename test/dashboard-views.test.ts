@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.goto("/");
     await signInAs(page, ada.email, ada.password);
     await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await closeBrowser?.();
