@@ -1,25 +1,37 @@
 import type { ComponentChildren } from "preact";
 import { useLayoutEffect, useRef } from "preact/hooks";
 
-let pending = false;
+/** A control marked `data-keeps-focus` (the switchers, the job filters) that just navigated. */
+let changed: HTMLElement | null = null;
+document.addEventListener(
+  "change",
+  (event) => {
+    changed = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>("[data-keeps-focus]") : null;
+  },
+  true,
+);
 
-/** After a navigation, the next page heading to mount takes focus (where a screen reader starts). */
+/** Where focus goes when the next view opens: its heading, or the control that navigated. */
+let pending: "heading" | HTMLElement | null = null;
+
+/** Called on every navigation: the view that opens next takes focus (see PageHeading). */
 export function focusHeadingNext(): void {
-  pending = true;
+  pending = changed ?? "heading";
+  changed = null;
 }
 
 /**
- * A view's <h1>. It takes focus when the view opens after a navigation, unless the person is on a
- * control that keeps focus while it navigates (the switchers, the job filters).
+ * A view's <h1>. After a navigation it takes focus, where a screen reader then starts reading;
+ * when a switcher or filter navigated, focus goes back to that control instead, so a keyboard
+ * user can keep choosing.
  */
 export function PageHeading({ children, actions }: { children: ComponentChildren; actions?: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useLayoutEffect(() => {
-    if (!pending) return;
-    pending = false;
-    const active = document.activeElement;
-    if (active instanceof HTMLElement && active.isConnected && active.closest("[data-keeps-focus]")) return;
-    ref.current?.focus();
+    const target = pending;
+    pending = null;
+    if (target instanceof HTMLElement && target.isConnected) target.focus();
+    else if (target) ref.current?.focus();
   }, []);
   return (
     <div class="page-head">
