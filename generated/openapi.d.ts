@@ -115,8 +115,9 @@ export interface paths {
         };
         /**
          * The dashboard page
-         * @description Sign up, sign in, pick an organization and project, and manage the project's API keys and
-         *     members. The page loads only this server's script and stylesheet; it may not be framed.
+         * @description Sign up, sign in, pick an organization and project, and manage the project's API keys, see
+         *     its jobs and the organization's credits and members. The page loads only this server's
+         *     script, stylesheet and icon; it may not be framed.
          */
         get: operations["getDashboard"];
         put?: never;
@@ -134,7 +135,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The dashboard's script or stylesheet */
+        /** The dashboard's script, stylesheet or icon */
         get: operations["getDashboardAsset"];
         put?: never;
         post?: never;
@@ -1414,7 +1415,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                file: "app.js" | "app.css";
+                file: "app.js" | "app.css" | "favicon.svg";
             };
             cookie?: never;
         };
@@ -1428,6 +1429,7 @@ export interface operations {
                 content: {
                     "text/javascript": string;
                     "text/css": string;
+                    "image/svg+xml": string;
                 };
             };
             404: components["responses"]["NotFound"];

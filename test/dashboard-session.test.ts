@@ -42,9 +42,10 @@ describe("the dashboard page", () => {
     expect(page.body).not.toMatch(/https?:\/\//); // nothing from a CDN or font host
   });
 
-  test("the page's script and stylesheet are served by this server, cacheable under their content hash", async () => {
+  test("the page's script, stylesheet and icon are served by this server, cacheable under their content hash", async () => {
     const page = await t.request("GET", "/");
-    for (const [file, type] of [["app.js", "text/javascript"], ["app.css", "text/css"]] as const) {
+    expect(page.headers.get("content-security-policy")).toContain("img-src 'self';"); // the icon is ours, not a data: URL
+    for (const [file, type] of [["app.js", "text/javascript"], ["app.css", "text/css"], ["favicon.svg", "image/svg+xml"]] as const) {
       const href = new RegExp(`/dashboard/assets/${file.replace(".", "\\.")}\\?v=[0-9a-f]+`).exec(page.body)![0];
       const asset = await t.request("GET", href);
       expect(asset.status).toBe(200);

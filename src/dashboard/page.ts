@@ -1,14 +1,11 @@
 import type { DashboardAssets } from "./assets";
 
-/**
- * Scripts, styles and requests only from this origin; no inline script or style, no plugins, no
- * framing. `img-src data:` is for the empty favicon, which saves a 404 on every load.
- */
+/** Scripts, styles, images and requests only from this origin; no inline script or style, no plugins, no framing. */
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "connect-src 'self'",
   "font-src 'self'",
   "base-uri 'none'",
@@ -30,6 +27,7 @@ export const pageHeaders = {
 export function renderPage(assets: DashboardAssets): string {
   const js = `/dashboard/assets/app.js?v=${assets["app.js"].version}`;
   const css = `/dashboard/assets/app.css?v=${assets["app.css"].version}`;
+  const icon = `/dashboard/assets/favicon.svg?v=${assets["favicon.svg"].version}`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -37,7 +35,7 @@ export function renderPage(assets: DashboardAssets): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>AzScraper dashboard</title>
-<link rel="icon" href="data:,">
+<link rel="icon" type="image/svg+xml" href="${icon}">
 <link rel="stylesheet" href="${css}">
 <script type="module" src="${js}"></script>
 </head>

@@ -24,7 +24,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
   const reader = child.stdout.getReader();
   const decoder = new TextDecoder();
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 25_000);
+    // Generous: a new embedded database runs initdb, which takes a minute on a busy 2-core machine.
+    const timer = setTimeout(() => {
+      child.kill(); // nobody will call stop() on a server that never started
+      reject(new Error(`server did not start: ${output}`));
+    }, 90_000);
     (async () => {
       for (;;) {
         const { value, done } = await reader.read();

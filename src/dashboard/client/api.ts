@@ -6,8 +6,9 @@ export type Schemas = components["schemas"];
 
 let accessToken: string | null = null;
 let renew: () => Promise<boolean> = async () => false;
+let sessionEnded: () => void = () => {};
 
-/** The session's access token lives here, in memory only: never in localStorage or a readable cookie. */
+/** The session's access token lives here, in memory only: never in web storage or a readable cookie. */
 export function setAccessToken(token: string | null): void {
   accessToken = token;
 }
@@ -16,6 +17,14 @@ export function setAccessToken(token: string | null): void {
 export function setRenewer(fn: () => Promise<boolean>): void {
   renew = fn;
 }
+
+/** What to do when the session is over for good (the refresh token is dead too). */
+export function onSessionEnded(fn: () => void): void {
+  sessionEnded = fn;
+}
+
+/** Says the session is over: the app goes to sign-in, remembering the page to come back to. */
+export const reportSessionEnded = () => sessionEnded();
 
 /** The typed client over this deployment's API (same origin as the page). */
 export const api = createClient<paths>({ baseUrl: location.origin });
@@ -36,6 +45,9 @@ export class ApiProblem extends Error {
     super(message);
   }
 }
+
+/** Thrown instead of the API's 401 once the session is over: the app is already on its way to sign-in. */
+export const SESSION_ENDED = "session_ended";
 
 type ErrorBody = { error?: { code?: string; message?: string } };
 type Result<T> = { data?: T; error?: unknown; response: Response };
@@ -58,17 +70,31 @@ async function attempt<T>(send: () => Promise<Result<T>>): Promise<Result<T>> {
   }
 }
 
+/** The 401s that mean "your session token is gone or stale", as opposed to a wrong password. */
+const sessionRefused = (result: Result<unknown>) =>
+  result.response.status === 401 && ["invalid_token", "missing_credentials"].includes((result.error as ErrorBody)?.error?.code ?? "");
+
 /**
  * Sends a request and returns its data, or throws an ApiProblem. An expired access token is
  * renewed once and the request repeated, so a laptop waking from sleep does not lose the page.
+ * When the session cannot be renewed, the app is told (it goes to sign-in and comes back here
+ * afterwards) instead of the API's 401 message landing in whatever form sent the request.
  */
 export async function call<T>(send: () => Promise<Result<T>>): Promise<NonNullable<T>> {
   let result = await attempt(send);
-  if (result.response.status === 401 && accessToken && (result.error as ErrorBody)?.error?.code === "invalid_token") {
+  if (sessionRefused(result)) {
     if (await renew()) result = await attempt(send);
+    if (sessionRefused(result)) {
+      sessionEnded();
+      throw new ApiProblem("Your session has ended. Sign in again to continue.", 401, SESSION_ENDED);
+    }
   }
   if (result.error !== undefined || result.data === undefined || result.data === null) {
     throw problemFrom(result.response, result.error);
   }
   return result.data as NonNullable<T>;
 }
+
+/** The message to show for anything a request threw. */
+export const messageOf = (error: unknown) =>
+  error instanceof ApiProblem ? error.message : "Something went wrong. Try again, or reload the page.";

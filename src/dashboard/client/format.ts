@@ -33,3 +33,33 @@ export const exactTime = (iso: string) => exact.format(new Date(iso));
 
 /** The date only, for compact columns. */
 export const shortDate = (iso: string) => day.format(new Date(iso));
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** 1234 → "1,234" in the reader's locale. */
+export const count = (n: number) => integer.format(n);
+
+/** 2097152 → "2 MiB"; 1256 → "1.2 KiB". */
+export function bytes(n: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${count(n)} bytes` : `${Number(value.toFixed(value < 10 ? 1 : 0))} ${units[unit]}`;
+}
+
+/** 341 → "341 ms"; 15000 → "15 s"; 95000 → "1 min 35 s". */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${Number(seconds.toFixed(seconds < 10 ? 1 : 0))} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+/** The time between two timestamps, or null when one is missing. */
+export const between = (from: string | null, to: string | null) =>
+  from && to ? duration(new Date(to).getTime() - new Date(from).getTime()) : null;

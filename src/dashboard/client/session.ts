@@ -1,15 +1,30 @@
-import { api, call, setAccessToken, setRenewer, type Schemas } from "./api";
+import { api, call, reportSessionEnded, setAccessToken, setRenewer, type Schemas } from "./api";
 
 type Session = Schemas["DashboardSession"];
-type Ended = (reason: string) => void;
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inflight: Promise<boolean> | null = null;
-let ended: Ended = () => {};
 
-/** Called when a background renewal finds the session gone (signed out elsewhere, or expired). */
-export function onSessionEnded(fn: Ended): void {
-  ended = fn;
+/**
+ * Whether this browser signed in and has not signed out since. The refresh cookie is HttpOnly, so
+ * the page cannot see it; without this hint every signed-out visit would send a refresh that is
+ * sure to fail, and the browser logs that 401 as a console error. It holds no token, only "1".
+ */
+const HINT = "azscraper.dashboard.signed-in";
+function setHint(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(HINT, "1");
+    else localStorage.removeItem(HINT);
+  } catch {
+    // Storage disabled: every load then probes, which costs one logged 401 when signed out.
+  }
+}
+function hinted(): boolean {
+  try {
+    return localStorage.getItem(HINT) === "1";
+  } catch {
+    return true;
+  }
 }
 
 /** Renew well before the access token expires: a minute early, or a quarter of a short lifetime. */
@@ -21,7 +36,14 @@ function schedule(expiresIn: number): void {
 
 function adopt(session: Session): void {
   setAccessToken(session.accessToken);
+  setHint(true);
   schedule(session.expiresIn);
+}
+
+function forget(): void {
+  clearTimeout(timer);
+  setAccessToken(null);
+  setHint(false);
 }
 
 /**
@@ -41,7 +63,7 @@ export function renewSession(): Promise<boolean> {
       adopt(data.data);
       return true;
     }
-    if (response.status === 401) setAccessToken(null);
+    if (response.status === 401) forget();
     else throw new Error(`refresh answered ${response.status}`);
     return false;
   }).finally(() => (inflight = null));
@@ -49,9 +71,12 @@ export function renewSession(): Promise<boolean> {
 }
 setRenewer(() => renewSession().catch(() => false));
 
+/** The first look when the page opens: renew only when this browser may still have a session. */
+export const resumeSession = (): Promise<boolean> => (hinted() ? renewSession() : Promise.resolve(false));
+
 async function renewInBackground(): Promise<void> {
   try {
-    if (!(await renewSession())) ended("Your session has ended. Sign in again to continue.");
+    if (!(await renewSession())) reportSessionEnded();
   } catch {
     // Offline or the server is restarting: the token may still be valid for a while, so retry soon.
     timer = setTimeout(() => void renewInBackground(), 10_000);
@@ -72,10 +97,9 @@ export async function signUp(name: string, email: string, password: string): Pro
 
 /** Ends the session on the server (revoking the refresh token) and forgets the access token. */
 export async function signOut(): Promise<void> {
-  clearTimeout(timer);
   try {
     await api.POST("/dashboard/session/logout");
   } finally {
-    setAccessToken(null);
+    forget();
   }
 }

@@ -1,0 +1,218 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { BrowserContext, Page } from "playwright-core";
+import { count, eventually, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
+import { apiCall, checkView, signInAs } from "./helpers/dashboard";
+import { startServer, type StartedServer } from "./helpers/server";
+import { startTargetSite, type TargetSite } from "./helpers/target-site";
+
+/**
+ * The dashboard's Jobs, job detail, Credits, Members and Quick start views in Debian's Chromium,
+ * against a real server whose worker scrapes a local site. Each view passes axe and fits at 360
+ * and 1440 px; what it shows is compared with what the API says.
+ */
+let server: StartedServer;
+let site: TargetSite;
+let context: BrowserContext;
+let page: Page;
+let closeBrowser: () => Promise<void>;
+const problems: string[] = [];
+const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
+let token: string;
+let projectId: string;
+let orgId: string;
+const keys: Record<"scraper" | "other", { id: string; key: string }> = {} as never;
+const jobIds: Record<"succeeded" | "failed" | "other", string> = {} as never;
+
+const api = (method: string, path: string, body?: unknown, auth = token) => apiCall(server.baseUrl, method, path, body, auth);
+
+async function submit(key: string, url: string, options?: object): Promise<string> {
+  const res = await api("POST", `/projects/${projectId}/jobs`, { url, options }, key);
+  expect(res.status).toBe(202);
+  return res.body.data.id;
+}
+
+async function jobStatus(id: string): Promise<string> {
+  return (await api("GET", `/projects/${projectId}/jobs/${id}`)).body.data.status;
+}
+
+const until = (id: string, statuses: string[]) => eventually(async () => expect(statuses).toContain(await jobStatus(id)), 20_000);
+
+/** Opens a project tab from the tab bar. */
+async function openTab(name: string): Promise<void> {
+  await page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name, exact: true }).click();
+  await visible(page.getByRole("heading", { name, level: 1 }));
+}
+
+describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, members, quick start", () => {
+  beforeAll(async () => {
+    site = startTargetSite();
+    server = await startServer({
+      ALLOW_PRIVATE_TARGETS: "true",
+      ALLOWED_TARGET_PORTS: "*",
+      WORKER_POLL_MS: "50",
+      WORKER_CONCURRENCY: "1", // one held job keeps the next one queued
+      ADMIN_EMAILS: ada.email,
+      LOG_REQUESTS: "false",
+    });
+    expect((await api("POST", "/auth/register", ada, undefined)).status).toBe(201);
+    token = (await api("POST", "/auth/login", { email: ada.email, password: ada.password }, undefined)).body.data.accessToken;
+    const project = (await api("GET", "/private/projects")).body.data[0];
+    ({ id: projectId, organizationId: orgId } = project);
+    for (const name of ["scraper", "other"] as const) {
+      const created = (await api("POST", `/private/projects/${projectId}/api-keys`, { name })).body.data;
+      keys[name] = { id: created.id, key: created.key };
+    }
+    jobIds.succeeded = await submit(keys.scraper.key, `${site.url}/page`);
+    jobIds.failed = await submit(keys.scraper.key, `${site.url}/status/503`);
+    jobIds.other = await submit(keys.other.key, `${site.url}/other`);
+    for (const id of [jobIds.succeeded, jobIds.failed, jobIds.other]) await until(id, ["succeeded", "failed"]);
+
+    ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`));
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    await page.goto("/");
+    await signInAs(page, ada.email, ada.password);
+    await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
+  }, 180_000);
+
+  afterAll(async () => {
+    await closeBrowser?.();
+    await server?.stop();
+    site?.stop();
+  });
+
+  test("Jobs lists every job with its key, and filters by status and by key (kept in the address)", async () => {
+    await openTab("Jobs");
+    const rows = page.locator("tbody tr");
+    await count(rows, 3);
+    await text(rows.first().locator('td[data-label="Key"]'), "other");
+    await text(rows.nth(1).locator('td[data-label="Status"]'), "Failed");
+    await text(rows.nth(2).locator('td[data-label="Status"]'), "Succeeded");
+    await checkView(page, "jobs", () => visible(rows.first()));
+
+    await page.getByLabel("Status").selectOption({ label: "Failed" });
+    await count(rows, 1);
+    await text(rows.first().locator("a"), `${site.url}/status/503`);
+    expect(page.url()).toEndWith("/jobs?status=failed");
+    await page.getByLabel("Status").selectOption({ label: "Any status" });
+    await page.getByLabel("Key", { exact: true }).selectOption({ label: "other" });
+    await count(rows, 1);
+    await text(rows.first().locator("a"), `${site.url}/other`);
+    await page.reload();
+    await selected(page.getByLabel("Key", { exact: true }), "other");
+    await count(rows, 1);
+  }, 60_000);
+
+  test("a succeeded job opens into its options, timing and result: title, text preview and links", async () => {
+    await page.goto(`/#/projects/${projectId}/jobs`);
+    await page.getByRole("link", { name: `${site.url}/page`, exact: true }).click();
+    await visible(page.getByRole("heading", { name: "Job", level: 1 }));
+    const result = page.getByRole("region", { name: "Result" });
+    await visible(result);
+    const job = (await api("GET", `/projects/${projectId}/jobs/${jobIds.succeeded}`)).body.data;
+    expect(await result.textContent()).toContain(job.result.title); // "Welcome page"
+    expect(await result.locator(".text-preview").textContent()).toBe(job.result.text);
+    expect(await result.locator(".links a").evaluateAll((as) => as.map((a) => a.textContent))).toEqual(job.result.links);
+    expect(await page.getByRole("region", { name: "Options" }).textContent()).toContain("15 s");
+    expect(await page.getByRole("region", { name: "Summary" }).textContent()).toContain("scraper");
+    await text(page.getByRole("region", { name: "Timing" }).locator("dd").nth(1).locator("time"), await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(new Date(iso)), job.startedAt));
+    await checkView(page, "job-succeeded", () => visible(result));
+  }, 60_000);
+
+  test("a failed job says why in words, with the API's details and code", async () => {
+    await page.goto(`/#/projects/${projectId}/jobs/${jobIds.failed}`);
+    const why = page.getByRole("region", { name: "Why it failed" });
+    await visible(why);
+    const outcome = await why.textContent();
+    expect(outcome).toContain("The site answered with a server error (5xx).");
+    expect(outcome).toContain("target_error (the site answered 503)");
+    expect(outcome).toContain("A failed job costs nothing");
+    await checkView(page, "job-failed", () => visible(why));
+  }, 60_000);
+
+  test("a queued job can be canceled from its page, and its credit is given back", async () => {
+    // The only worker slot is taken by a job whose page answers when the test says so (within the
+    // job's 60 s limit), so the next job stays queued until it is canceled.
+    let answer = () => {};
+    const held = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      idleTimeout: 0,
+      fetch: () => new Promise<Response>((resolve) => (answer = () => resolve(new Response("<title>Held</title>", { headers: { "content-type": "text/html" } })))),
+    });
+    try {
+      const heldJob = await submit(keys.scraper.key, `http://127.0.0.1:${held.port}/`, { timeoutMs: 60_000 });
+      await until(heldJob, ["running"]);
+      const queued = await submit(keys.scraper.key, `${site.url}/page?later`);
+      await page.goto(`/#/projects/${projectId}/jobs/${queued}`);
+      const cancel = page.getByRole("button", { name: "Cancel job" });
+      await visible(cancel);
+      await checkView(page, "job-queued", () => visible(cancel));
+      const before = (await api("GET", `/private/organizations/${orgId}/credits`)).body.data.balance;
+      await cancel.click();
+      await text(page.getByRole("region", { name: "Summary" }).locator(".status"), "Canceled");
+      expect(await page.getByRole("button", { name: "Cancel job" }).count()).toBe(0);
+      expect(await jobStatus(queued)).toBe("canceled");
+      expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.balance).toBe(before + 1);
+      answer();
+      await until(heldJob, ["succeeded"]);
+    } finally {
+      answer();
+      held.stop(true);
+    }
+  }, 90_000);
+
+  test("Credits shows the organization's balance and its whole ledger, a page at a time, as the API does", async () => {
+    for (let i = 0; i < 30; i++) expect((await api("POST", `/private/organizations/${orgId}/credits/grants`, { amount: 5, note: `Top-up ${i + 1}` })).status).toBe(201);
+    const entries: unknown[] = [];
+    let balance = 0;
+    for (let cursor: string | null = ""; cursor !== null; ) {
+      const res = await api("GET", `/private/organizations/${orgId}/credits?limit=100${cursor ? `&cursor=${cursor}` : ""}`);
+      balance = res.body.data.balance;
+      entries.push(...res.body.data.entries);
+      cursor = res.body.nextCursor;
+    }
+    await openTab("Credits");
+    await text(page.locator(".balance-number"), new Intl.NumberFormat().format(balance));
+    const rows = page.locator("tbody tr");
+    await count(rows, 25);
+    await text(rows.first().locator('td[data-label="Note"]'), "Top-up 30");
+    await text(rows.first().locator('td[data-label="Change"]'), "+5");
+    await checkView(page, "credits", () => visible(rows.first()));
+    await page.getByRole("button", { name: "Show older entries" }).click();
+    await count(rows, entries.length);
+    expect(await page.getByRole("button", { name: "Show older entries" }).count()).toBe(0);
+    await text(rows.last().locator('td[data-label="What"]'), "Credits added"); // the sign-up grant
+  }, 60_000);
+
+  test("Members adds an account by email (however long) and removes it behind a confirmation", async () => {
+    const long = { name: "Grace Hopper", email: `grace.brewster.murray.hopper.of.the.navy.${"x".repeat(40)}@example.com`, password: "grace-password-1" };
+    expect((await api("POST", "/auth/register", long, undefined)).status).toBe(201);
+    await openTab("Members");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await text(page.getByText("Email of an existing account is required."), "Email of an existing account is required.");
+    await page.getByLabel("Email of an existing account").fill(long.email);
+    await page.getByRole("button", { name: "Add member" }).click();
+    const rows = page.locator("tbody tr");
+    await count(rows, 2);
+    await checkView(page, "members", () => visible(rows.nth(1)));
+    await page.getByRole("button", { name: "Remove Grace Hopper" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Remove Grace Hopper" }).click();
+    await count(rows, 1);
+    expect((await api("GET", `/private/organizations/${orgId}/members`)).body.data).toHaveLength(1);
+  }, 60_000);
+
+  test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {
+    await openTab("Quick start");
+    const commands = await page.locator("pre.curl").allTextContents();
+    expect(commands.join("\n")).toContain(`curl -sS -X POST "${server.baseUrl}/projects/${projectId}/jobs"`);
+    const reference = page.getByRole("main").getByRole("link", { name: "API reference" });
+    expect((await fetch(`${server.baseUrl}${await reference.getAttribute("href")}`)).status).toBe(200);
+    await checkView(page, "quick-start", async () => {});
+  }, 60_000);
+
+  test("no script errors or Content-Security-Policy violations happened on the way", () => {
+    expect(problems).toEqual([]);
+  });
+});
