@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "../../auth/login-throttle";
+import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
 import { databaseErrorCode } from "../../http/db-errors";
@@ -45,18 +45,19 @@ async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<
   };
 }
 
-/** Same 401 for an unknown email and a wrong password, in about the same time. */
+/**
+ * Same 401 for an unknown email and a wrong password, in about the same time. The attempt is
+ * counted against the login limits before the password is hashed; only a success gives it back.
+ */
 export async function login(deps: Deps, input: Body<"/auth/login", "post">, clientIp: string | null): Promise<TokenPair> {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
-  const buckets = [`email:${email}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
-  await assertLoginAllowed(deps.db, buckets, now);
+  const admitted = await admitLoginAttempt(deps.db, { email, address: clientIp }, now);
   const [user] = await deps.db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) {
-    await recordLoginFailure(deps.db, buckets, now);
     throw new ApiError("invalid_credentials", "The email or password is wrong.");
   }
-  await clearAccountFailures(deps.db, buckets[0]!);
+  await settleSuccessfulLogin(deps.db, admitted);
   return tokenPair(deps, user.id, newId(now));
 }
 
