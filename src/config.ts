@@ -22,6 +22,10 @@ export type Config = {
   authCacheSize: number;
   /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
   authCacheTtlMs: number;
+  /** Failed API-key lookups one client address may make at once, per process (see src/auth/key-guess-throttle.ts). */
+  keyFailureBurst: number;
+  /** ...and how many more per second after that. */
+  keyFailurePerSecond: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
 } & JobSettings;
@@ -148,6 +152,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     logRequests: flag(env, "LOG_REQUESTS", true),
     authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
     authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
+    keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
+    keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
     benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };
