@@ -921,6 +921,7 @@ export interface components {
         /** @description A new access token and refresh token. */
         TokenPair: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
                 [name: string]: unknown;
             };
             content: {
@@ -933,6 +934,7 @@ export interface components {
         DashboardSession: {
             headers: {
                 "Set-Cookie": components["headers"]["SessionCookie"];
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
                 [name: string]: unknown;
             };
             content: {
@@ -1134,6 +1136,8 @@ export interface components {
         RateLimitReset: string;
         /** @description The dashboard's refresh-token cookie (`HttpOnly; SameSite=Strict; Path=/dashboard/session`), set or cleared. */
         SessionCookie: string;
+        /** @description Always `no-store`, on every answer of the routes that hand out tokens, errors included. */
+        CacheControlNoStore: "no-store";
         /** @description Scripts, styles and connections only from this server; no framing. */
         ContentSecurityPolicy: string;
         /** @description Always `DENY`. */
@@ -1243,9 +1247,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An HTML page; its scripts and styles are served by this server. */
+            /** @description An HTML page; its scripts and styles are served by this server. It may not be framed. */
             200: {
                 headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    "X-Frame-Options": components["headers"]["XFrameOptions"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,6 +1390,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
