@@ -218,7 +218,9 @@ export interface paths {
         /**
          * Create an account
          * @description Creates the user, a personal organization owned by them, and a project named
-         *     "Default project" in it, so an API key can be created at once.
+         *     "Default project" in it, so an API key can be created at once. An email that already has
+         *     an account gets 409 `email_taken`; each client address gets 10 such answers at once, then
+         *     one every 6 minutes, after which every sign-up from it gets 429 `too_many_registrations`.
          */
         post: operations["register"];
         delete?: never;
@@ -238,8 +240,12 @@ export interface paths {
         put?: never;
         /**
          * Start a dashboard session
-         * @description Unknown email and wrong password get the same 401. After 10 failed attempts for one
-         *     account or one client address within 15 minutes, further attempts get 429 until the window passes.
+         * @description Unknown email and wrong password get the same 401. Every attempt is counted before the
+         *     password is checked, and gets 429 `too_many_login_attempts` (even with the right password)
+         *     once one of these is used up (a success gives its attempt back):
+         *     - one account from one client address: 10 at once, then one every 90 s;
+         *     - one account from all addresses: 50 at once, then one every 72 s (at most 100 an hour);
+         *     - one client address for all accounts: 100 at once, then one every 36 s.
          */
         post: operations["login"];
         delete?: never;
@@ -670,7 +676,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1054,8 +1060,9 @@ export interface components {
         };
         /**
          * @description Too many attempts; wait for `Retry-After` seconds. `too_many_login_attempts` on the login
-         *     routes; `too_many_invalid_keys` when the caller's address has sent too many unknown or
-         *     revoked API keys (keys this server verified before still work from that address).
+         *     routes; `too_many_registrations` on sign-up; `too_many_invalid_keys` when the caller's
+         *     address has sent too many unknown or revoked API keys (keys this server verified before
+         *     still work from that address).
          */
         TooManyRequests: {
             headers: {
@@ -1441,6 +1448,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -10,9 +10,10 @@ export const authRoutes = (deps: Deps) =>
     .use(principalPlugin(deps))
     .post(
       "/auth/register",
-      async ({ input, set }) => {
+      async ({ input, request, server, set }) => {
+        const ip = clientAddress(request, server, deps.config.trustProxy);
         set.status = 201;
-        return { data: await auth.register(deps, input.body as Body<"/auth/register", "post">) } satisfies Reply<"/auth/register", "post", 201>;
+        return { data: await auth.register(deps, input.body as Body<"/auth/register", "post">, ip) } satisfies Reply<"/auth/register", "post", 201>;
       },
       { open: true },
     )

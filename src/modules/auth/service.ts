@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { admitRegistration, settleCreatedAccount } from "../../auth/registration-throttle";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
 import { databaseErrorCode } from "../../http/db-errors";
 import type { Deps } from "../../deps";
@@ -14,10 +15,14 @@ type TokenPair = Reply<"/auth/login", "post", 200>["data"];
 
 const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
 
-/** Creates the user, their personal organization and its "Default project" in one transaction. */
-export async function register(deps: Deps, input: Body<"/auth/register", "post">) {
+/**
+ * Creates the user, their personal organization and its "Default project" in one transaction.
+ * `email_taken` answers are limited per client address (src/auth/registration-throttle.ts).
+ */
+export async function register(deps: Deps, input: Body<"/auth/register", "post">, clientIp: string | null) {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
+  const admitted = await admitRegistration(deps.db, clientIp, now);
   const passwordHash = await hashPassword(input.password);
   const user = { id: newId(now), email, name: input.name, passwordHash, createdAt: now };
   const orgId = newId(now);
@@ -33,6 +38,7 @@ export async function register(deps: Deps, input: Body<"/auth/register", "post">
     if (databaseErrorCode(error) === "23505") throw emailTaken(); // unique_violation on email
     throw error;
   }
+  await settleCreatedAccount(deps.db, admitted);
   return { id: user.id, email, name: user.name, createdAt: now.toISOString() };
 }
 
