@@ -59,7 +59,7 @@ function lockedOut(retryAfterSeconds: number): ApiError {
   const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
   return new ApiError(
     "too_many_login_attempts",
-    `Too many login attempts. Try again in ${wait}, or reset your password.`,
+    `Too many login attempts. Try again in ${wait}.`,
     { "retry-after": String(retryAfterSeconds) },
   );
 }
