@@ -1,5 +1,6 @@
 import { createAccessTokens } from "../src/auth/access-tokens";
 import { createKeyCaching } from "../src/auth/invalidation";
+import { KeyGuessThrottle } from "../src/auth/key-guess-throttle";
 import { KeyUsage } from "../src/auth/key-usage";
 import { authenticate } from "../src/auth/principal";
 import { systemClock } from "../src/clock";
@@ -26,7 +27,8 @@ export async function measureAuthCost(url: string, keys: string[], userId: strin
     const { keyCache, invalidation } = createKeyCaching(database, { authCacheSize: cacheSize, authCacheTtlMs: 5000, authCacheLeaseMs: 2000 }, silentLogger);
     await invalidation.start();
     const tokens = createAccessTokens(TEST_JWT_SECRET, 3600, cacheSize);
-    const deps = { db: database.db, keyCache, invalidation, tokens, keyUsage: new KeyUsage(database.db, 1000), clock: systemClock } as unknown as Deps;
+    const keyGuesses = new KeyGuessThrottle({ burst: 1_000_000_000, perSecond: 1 }); // never in the way: this measures the check itself
+    const deps = { db: database.db, keyCache, invalidation, tokens, keyUsage: new KeyUsage(database.db, 1000), keyGuesses, clock: systemClock } as unknown as Deps;
     return { deps, stop: () => invalidation.stop() };
   };
   const on = await build(10_000);

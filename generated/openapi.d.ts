@@ -224,7 +224,9 @@ export interface paths {
          *     an account ever gets.
          *
          *     Sign-ups are limited per client address: 20 per hour by default (`RATE_LIMIT_SIGNUPS_PER_HOUR`),
-         *     refilled evenly; every attempt counts. Over the limit: 429 with `Retry-After`.
+         *     refilled evenly; every attempt counts (429 `rate_limited`). An email that already has an
+         *     account gets 409 `email_taken`; each client address gets 10 such answers at once, then one
+         *     every 6 minutes, after which every sign-up from it gets 429 `too_many_registrations`.
          */
         post: operations["register"];
         delete?: never;
@@ -244,8 +246,12 @@ export interface paths {
         put?: never;
         /**
          * Start a dashboard session
-         * @description Unknown email and wrong password get the same 401. After 10 failed attempts for one
-         *     account or one client address within 15 minutes, further attempts get 429 until the window passes.
+         * @description Unknown email and wrong password get the same 401. Every attempt is counted before the
+         *     password is checked, and gets 429 `too_many_login_attempts` (even with the right password)
+         *     once one of these is used up (a success gives its attempt back):
+         *     - one account from one client address: 10 at once, then one every 90 s;
+         *     - one account from all addresses: 50 at once, then one every 72 s (at most 100 an hour);
+         *     - one client address for all accounts: 100 at once, then one every 36 s.
          */
         post: operations["login"];
         delete?: never;
@@ -693,7 +699,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1035,6 +1041,7 @@ export interface components {
         /** @description A new access token and refresh token. */
         TokenPair: {
             headers: {
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
                 [name: string]: unknown;
             };
             content: {
@@ -1047,6 +1054,7 @@ export interface components {
         DashboardSession: {
             headers: {
                 "Set-Cookie": components["headers"]["SessionCookie"];
+                "Cache-Control": components["headers"]["CacheControlNoStore"];
                 [name: string]: unknown;
             };
             content: {
@@ -1164,7 +1172,13 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many attempts; wait for `Retry-After` seconds. */
+        /**
+         * @description Too many attempts; wait for `Retry-After` seconds. `too_many_login_attempts` on the login
+         *     routes; `too_many_registrations` on sign-up; `rate_limited` for sign-ups and new
+         *     organizations over their hourly limits; `too_many_invalid_keys` when the caller's
+         *     address has sent too many unknown or revoked API keys (keys this server verified before
+         *     still work from that address).
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1192,7 +1206,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over a rate limit (job submissions, sign-ups or new organizations); wait for `Retry-After` seconds. */
+        /**
+         * @description Too many job submissions (`rate_limited`), or too many invalid API keys from the caller's
+         *     address (`too_many_invalid_keys`); wait for `Retry-After` seconds.
+         */
         RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1241,6 +1258,8 @@ export interface components {
         RateLimitReset: string;
         /** @description The dashboard's refresh-token cookie (`HttpOnly; SameSite=Strict; Path=/dashboard/session`), set or cleared. */
         SessionCookie: string;
+        /** @description Always `no-store`, on every answer of the routes that hand out tokens, errors included. */
+        CacheControlNoStore: "no-store";
         /** @description Scripts, styles and connections only from this server; no framing. */
         ContentSecurityPolicy: string;
         /** @description Always `DENY`. */
@@ -1350,9 +1369,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An HTML page; its scripts and styles are served by this server. */
+            /** @description An HTML page; its scripts and styles are served by this server. It may not be framed. */
             200: {
                 headers: {
+                    "Content-Security-Policy": components["headers"]["ContentSecurityPolicy"];
+                    "X-Frame-Options": components["headers"]["XFrameOptions"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1492,6 +1513,7 @@ export interface operations {
             200: {
                 headers: {
                     "Set-Cookie": components["headers"]["SessionCookie"];
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1542,7 +1564,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1637,6 +1659,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1662,6 +1685,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1699,7 +1723,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            429: components["responses"]["RateLimited"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1730,6 +1754,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1773,6 +1798,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1796,6 +1822,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1826,6 +1853,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1867,6 +1895,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1939,6 +1968,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -1984,6 +2014,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2009,6 +2040,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2054,6 +2086,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2107,6 +2140,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2129,6 +2163,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2162,6 +2197,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2192,6 +2228,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2239,6 +2276,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2358,6 +2396,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -2391,6 +2430,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -34,6 +34,10 @@ export type Config = {
    * does not confirm it (src/auth/invalidation.ts).
    */
   authCacheLeaseMs: number;
+  /** Failed API-key lookups one client address may make at once, per process (see src/auth/key-guess-throttle.ts). */
+  keyFailureBurst: number;
+  /** ...and how many more per second after that. */
+  keyFailurePerSecond: number;
   /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
   benchPublicTwin: boolean;
 } & JobSettings;
@@ -164,6 +168,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     rateLimitOrgsPerHour: integer(env, "RATE_LIMIT_ORGS_PER_HOUR", 10, 1, 1_000_000),
     rateLimitOrgsPerAddressPerHour: integer(env, "RATE_LIMIT_ORGS_PER_ADDRESS_PER_HOUR", 30, 1, 1_000_000),
     authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
+    keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
+    keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
     benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };

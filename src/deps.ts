@@ -1,6 +1,7 @@
 import { createAccessTokens, type AccessTokens } from "./auth/access-tokens";
 import { createKeyCaching, type InvalidationBus } from "./auth/invalidation";
 import type { KeyCache } from "./auth/key-cache";
+import { KeyGuessThrottle } from "./auth/key-guess-throttle";
 import { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
@@ -20,6 +21,8 @@ export type Deps = {
   keyCache: KeyCache;
   /** Commits a change that ends keys and returns once no process serves them from its cache; see src/auth/invalidation.ts. */
   invalidation: InvalidationBus;
+  /** Failed key lookups per client address, in this process. */
+  keyGuesses: KeyGuessThrottle;
   logger: Logger;
 };
 
@@ -40,6 +43,7 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
     keyCache,
     invalidation,
+    keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
     logger,
   };
 }

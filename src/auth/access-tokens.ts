@@ -4,7 +4,7 @@ import { LruCache } from "./lru";
 export type AccessTokens = {
   /** A signed HS256 JWT for the user, valid `ttlSeconds`. */
   issue(userId: string): Promise<string>;
-  /** The user id, or null for a forged, expired or non-access token. */
+  /** The user id, or null for a forged, expired, never-expiring or non-access token. */
   verify(token: string): Promise<string | null>;
   ttlSeconds: number;
 };
@@ -26,8 +26,9 @@ export function createAccessTokens(secret: string, ttlSeconds: number, cacheSize
       const cached = verified.get(token, Date.now());
       if (cached) return cached;
       const payload = await signer.verify(token, { algorithms: ["HS256"] });
-      if (!payload || payload.typ !== "access" || typeof payload.sub !== "string") return null;
-      if (typeof payload.exp === "number") verified.set(token, payload.sub, payload.exp * 1000);
+      // jose checks `exp` only when present: a token without one would never expire, so it is refused.
+      if (!payload || payload.typ !== "access" || typeof payload.sub !== "string" || typeof payload.exp !== "number") return null;
+      verified.set(token, payload.sub, payload.exp * 1000);
       return payload.sub;
     },
   };

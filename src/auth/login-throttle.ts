@@ -1,46 +1,73 @@
-import { and, desc, eq, gt, inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { loginFailures } from "../db/schema";
+import { returnToken, secondsUntilToken, takeToken, type BucketLimit } from "../db/token-bucket";
 import { ApiError } from "../http/errors";
-import { newId } from "../ids";
 
-export const MAX_FAILURES = 10;
-export const WINDOW_MS = 15 * 60 * 1000;
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
 
 /**
- * Failed logins are counted in the database per bucket (the account's email and the client
- * address), so the limit holds across server processes. Checked before the slow password hash.
+ * Each limit allows `attempts` at once, then `attempts` more per `windowSeconds`, one at a time,
+ * so no window of that length ever sees more than twice `attempts`. The README's "Login attempts"
+ * states the same numbers (OWASP ASVS 2.2.1: at most 100 failed attempts per account per hour).
  */
-export async function assertLoginAllowed(db: Db, buckets: string[], now: Date): Promise<void> {
-  for (const bucket of buckets) {
-    // The 10th most recent failure in the window: the limit lifts when it leaves the window.
-    const [tenth] = await db
-      .select({ at: loginFailures.at })
-      .from(loginFailures)
-      .where(and(eq(loginFailures.bucket, bucket), gt(loginFailures.at, new Date(now.getTime() - WINDOW_MS))))
-      .orderBy(desc(loginFailures.at))
-      .offset(MAX_FAILURES - 1)
-      .limit(1);
-    if (tenth) {
-      const retryAfter = Math.max(1, Math.ceil((tenth.at.getTime() + WINDOW_MS - now.getTime()) / 1000));
-      throw new ApiError(
-        "too_many_login_attempts",
-        `Too many failed logins. Try again in ${Math.ceil(retryAfter / 60)} minute(s), or reset your password.`,
-        { "retry-after": String(retryAfter) },
-      );
+export const LOGIN_POLICY = {
+  /** One account from one address: the lock a stranger elsewhere cannot trigger for the owner. */
+  accountAtAddress: { attempts: 10, windowSeconds: 15 * MINUTE },
+  /** One account from all addresses together: 50 + 50 an hour, so never more than 100 in an hour. */
+  account: { attempts: 50, windowSeconds: HOUR },
+  /** One address for all accounts together: credential stuffing from one place. */
+  address: { attempts: 100, windowSeconds: HOUR },
+} as const;
+
+export type LoginAttempt = { email: string; address: string | null };
+
+/** The buckets an attempt draws from, tightest first. */
+function limitsFor({ email, address }: LoginAttempt): BucketLimit[] {
+  // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
+  const from = address ?? "unknown";
+  const limit = (bucket: string, { attempts, windowSeconds }: { attempts: number; windowSeconds: number }) =>
+    ({ bucket, burst: attempts, perSecond: attempts / windowSeconds });
+  return [
+    limit(`login:account-address:${email}|${from}`, LOGIN_POLICY.accountAtAddress),
+    limit(`login:account:${email}`, LOGIN_POLICY.account),
+    limit(`login:address:${from}`, LOGIN_POLICY.address),
+  ];
+}
+
+/** An attempt let through; settle it once the password has been checked. */
+export type AdmittedLogin = { limits: BucketLimit[] };
+
+/**
+ * Counts the attempt in every bucket, in one transaction and before the password is hashed: the
+ * upserts lock the rows, so however many attempts race (in however many processes), no more than
+ * a bucket holds get past. A refusal rolls back the takes from the other buckets.
+ *
+ * This is the one place where a login is locked out: an audit event for it belongs here.
+ */
+export async function admitLoginAttempt(db: Db, attempt: LoginAttempt, now: Date): Promise<AdmittedLogin> {
+  const limits = limitsFor(attempt);
+  await db.transaction(async (tx) => {
+    for (const limit of limits) {
+      const outcome = await takeToken(tx, limit, now);
+      if (!outcome.taken) throw lockedOut(secondsUntilToken(limit, outcome.tokens));
     }
-  }
+  });
+  return { limits };
 }
 
-export async function recordLoginFailure(db: Db, buckets: string[], now: Date): Promise<void> {
-  await db.insert(loginFailures).values(buckets.map((bucket) => ({ id: newId(now), bucket, at: now })));
-  // Keep the table small: rows older than the window no longer count.
-  await db
-    .delete(loginFailures)
-    .where(and(inArray(loginFailures.bucket, buckets), lt(loginFailures.at, new Date(now.getTime() - WINDOW_MS))));
+function lockedOut(retryAfterSeconds: number): ApiError {
+  const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
+  return new ApiError(
+    "too_many_login_attempts",
+    `Too many login attempts. Try again in ${wait}.`,
+    { "retry-after": String(retryAfterSeconds) },
+  );
 }
 
-/** A successful login clears the account's count (not the address's: others may share it). */
-export async function clearAccountFailures(db: Db, accountBucket: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.bucket, accountBucket));
+/**
+ * A successful login gives back the token it took (it was no guess), and nothing more: wiping
+ * the count on success would let guesses racing alongside a known password through.
+ */
+export async function settleSuccessfulLogin(db: Db, admitted: AdmittedLogin): Promise<void> {
+  for (const limit of admitted.limits) await returnToken(db, limit);
 }

@@ -27,6 +27,10 @@ export class LruCache<V> {
     this.entries.set(key, { value, expiresAt });
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Drops every entry whose value matches; a linear scan, fine for rare events such as revocations. */
   deleteWhere(matches: (value: V) => boolean): number {
     let dropped = 0;

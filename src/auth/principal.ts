@@ -1,10 +1,12 @@
+import type { Server } from "bun";
 import { Elysia } from "elysia";
 import type { Deps } from "../deps";
+import { clientAddress } from "../http/client-address";
 import { ApiError } from "../http/errors";
 import { setPrincipalId } from "../http/request-context";
 import { validateRequest } from "../http/request-validation";
 import { KEY_PREFIX, hashApiKey, isWellFormedApiKey } from "./api-key-format";
-import { findActiveKey } from "./api-key-lookup";
+import { findActiveKey, type ActiveKey } from "./api-key-lookup";
 
 export type SessionPrincipal = { via: "jwt"; user: { id: string } };
 export type KeyPrincipal = {
@@ -19,8 +21,24 @@ export type Principal = SessionPrincipal | KeyPrincipal;
 
 const invalidKey = () => new ApiError("invalid_api_key", "The API key is invalid or has been revoked.");
 
-/** Turns an `Authorization` header into a principal, or throws a 401. */
-export async function authenticate(deps: Deps, header: string | undefined): Promise<Principal> {
+/**
+ * A key not in the cache is looked up in the database, and a failed lookup counts against the
+ * caller's address (src/auth/key-guess-throttle.ts); a throttled address gets 429 instead.
+ */
+async function lookUpKey(deps: Deps, hash: string, address: () => string | null): Promise<ActiveKey | null> {
+  // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
+  const from = address() ?? "unknown";
+  const reserved = deps.keyGuesses.admit(hash, from, deps.clock.now().getTime());
+  const key = await findActiveKey(deps.db, hash);
+  deps.keyGuesses.settle(hash, from, reserved, key !== null, deps.clock.now().getTime());
+  return key;
+}
+
+/**
+ * Turns an `Authorization` header into a principal, or throws a 401 (or a 429 for an address
+ * that failed too many key checks). `address` is asked only when a key needs the database.
+ */
+export async function authenticate(deps: Deps, header: string | undefined, address: () => string | null = () => null): Promise<Principal> {
   if (!header) {
     throw new ApiError("missing_credentials", "Send a session token or an API key as 'Authorization: Bearer <token>'.");
   }
@@ -31,7 +49,7 @@ export async function authenticate(deps: Deps, header: string | undefined): Prom
     // Shape and checksum first: a made-up or mistyped key never reaches the database.
     if (!isWellFormedApiKey(token)) throw invalidKey();
     const hash = hashApiKey(token);
-    const key = await deps.keyCache.resolve(hash, () => findActiveKey(deps.db, hash));
+    const key = await deps.keyCache.resolve(hash, () => lookUpKey(deps, hash, address));
     if (!key) throw invalidKey();
     deps.keyUsage.record(key.keyId, deps.clock.now());
     return { via: "apiKey", user: { id: key.userId }, keyId: key.keyId, projectId: key.projectId, organizationId: key.organizationId };
@@ -45,6 +63,7 @@ export async function authenticate(deps: Deps, header: string | undefined): Prom
 
 type HookContext = {
   request: Request;
+  server: Server<unknown> | null;
   route: string;
   headers: Record<string, string | undefined>;
   body: unknown;
@@ -55,7 +74,8 @@ type HookContext = {
 const validate = (ctx: HookContext) => validateRequest(ctx.request.method, ctx.route, ctx);
 
 async function principalOf(deps: Deps, ctx: HookContext): Promise<Principal> {
-  const principal = await authenticate(deps, ctx.headers.authorization);
+  const address = () => clientAddress(ctx.request, ctx.server, deps.config.trustProxy);
+  const principal = await authenticate(deps, ctx.headers.authorization, address);
   setPrincipalId(ctx.request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
   return principal;
 }

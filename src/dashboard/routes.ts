@@ -39,7 +39,6 @@ export const dashboardRoutes = (deps: Deps) => {
   const ttl = deps.config.refreshTokenTtlSeconds;
   const startSession = (request: Request, set: { headers: Record<string, unknown> }, pair: TokenPair): Session => {
     set.headers["set-cookie"] = sessionCookie(request, pair.refreshToken, ttl);
-    set.headers["cache-control"] = "no-store";
     return { data: { accessToken: pair.accessToken, tokenType: "Bearer", expiresIn: pair.expiresIn } };
   };
   // Build while the server starts. A broken build is a bug in this repo, not user input: say why

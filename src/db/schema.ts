@@ -89,17 +89,6 @@ export const refreshTokens = pgTable(
   (t) => [index("refresh_tokens_family_idx").on(t.familyId)],
 );
 
-export const loginFailures = pgTable(
-  "login_failures",
-  {
-    id: id(),
-    /** The lowercased email tried, or the client address: one row per bucket per failure. */
-    bucket: text("bucket").notNull(),
-    at: at("at").notNull(),
-  },
-  (t) => [index("login_failures_bucket_idx").on(t.bucket, t.at)],
-);
-
 export const jobs = pgTable(
   "jobs",
   {
@@ -151,7 +140,7 @@ export const creditLedger = pgTable(
   ],
 );
 
-/** Token buckets for rate limits, shared by every server process on the database. */
+/** Token buckets for rate limits (job submissions, login attempts), shared by every server process on the database. */
 export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   bucket: text("bucket").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),

@@ -25,6 +25,8 @@ const codeToStatus: Record<ErrorCode, number> = {
   last_owner: 409,
   key_limit_reached: 409,
   too_many_login_attempts: 429,
+  too_many_invalid_keys: 429,
+  too_many_registrations: 429,
   insufficient_credits: 402,
   rate_limited: 429,
   job_not_cancelable: 409,

@@ -3,6 +3,7 @@ import { isDatabaseUnavailable, databaseErrorCode } from "./db-errors";
 import { ApiError, errorResponse } from "./errors";
 import { checkContentLength, parseJsonBody } from "./json-body";
 import type { Logger } from "./logger";
+import { securityHeaders } from "./security-headers";
 import { requestValidators } from "./spec";
 import { beginRequest, requestState } from "./request-context";
 
@@ -25,7 +26,8 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
 
 /**
  * The steps every request goes through, in order:
- * 1. onRequest: assign the request id (echoed as `X-Request-Id`) and refuse oversize bodies early;
+ * 1. onRequest: the security headers (src/http/security-headers.ts), the request id (echoed as
+ *    `X-Request-Id`), and an early refusal of oversize bodies;
  * 2. onParse: the JSON-only, size-capped body parser;
  * 3. (per route) the principal hook authenticates, then validates input against openapi.yaml;
  * 4. onError: every failure becomes the error envelope; unknown ones are logged without details;
@@ -34,6 +36,7 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
 export const pipeline = (logger: Logger, logRequests: boolean) =>
   new Elysia({ name: "pipeline" })
     .onRequest(({ request, set }) => {
+      Object.assign(set.headers, securityHeaders(request));
       set.headers["x-request-id"] = beginRequest(request).id;
       checkContentLength(request);
     })
@@ -51,6 +54,7 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       const apiError = known ?? new ApiError("internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.");
       state.status = apiError.status;
       const response = errorResponse(apiError, state.id);
+      for (const [name, value] of Object.entries(securityHeaders(request))) response.headers.set(name, value);
       response.headers.set("x-request-id", state.id);
       return response;
     })

@@ -12,9 +12,14 @@ export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long"
 /** A clock tests can move; starts at the real time so JWT expiry (checked by jose) agrees. */
 export class TestClock implements Clock {
   private offsetMs = 0;
-  now = () => new Date(Date.now() + this.offsetMs);
+  private frozenAt: number | undefined;
+  now = () => new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   advance(ms: number) {
     this.offsetMs += ms;
+  }
+  /** Stops the clock (`advance` still moves it), so limits that refill with time do not refill while a slow machine runs the test. */
+  freeze() {
+    this.frozenAt ??= Date.now();
   }
 }
 

@@ -6,8 +6,10 @@ import { generateApiKey } from "../../src/auth/api-key-format";
 import type { ActiveKey } from "../../src/auth/api-key-lookup";
 import { InvalidationBus, listenerAppName } from "../../src/auth/invalidation";
 import { KeyCache } from "../../src/auth/key-cache";
+import { KeyGuessThrottle } from "../../src/auth/key-guess-throttle";
 import { LruCache } from "../../src/auth/lru";
 import { authenticate } from "../../src/auth/principal";
+import { systemClock } from "../../src/clock";
 import type { Deps } from "../../src/deps";
 import type { Database } from "../../src/db/client";
 import { serverProcesses } from "../../src/db/schema";
@@ -154,7 +156,8 @@ describe("the key cache", () => {
 describe("the hot path", () => {
   test("a malformed key (prefix, length or checksum) is refused before any database work", async () => {
     const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
-    const deps = { db: untouchable, keyCache: trustedCache() } as unknown as Deps;
+    const keyGuesses = new KeyGuessThrottle({ burst: 10, perSecond: 1 });
+    const deps = { db: untouchable, keyCache: trustedCache(), keyGuesses, clock: systemClock } as unknown as Deps;
     const good = generateApiKey();
     const flipped = good.slice(0, 10) + (good[10] === "a" ? "b" : "a") + good.slice(11); // checksum no longer matches
     for (const key of ["azs_short", `${good}x`, flipped, `azs_${"!".repeat(42)}`]) {

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
-import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "../../auth/login-throttle";
+import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
+import { admitRegistration, settleCreatedAccount } from "../../auth/registration-throttle";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
 import { databaseErrorCode } from "../../http/db-errors";
 import type { Deps } from "../../deps";
@@ -16,13 +17,17 @@ type TokenPair = Reply<"/auth/login", "post", 200>["data"];
 const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
 
 /**
+/**
  * Creates the user, their personal organization and its "Default project" in one transaction. The
  * personal organization is the only one that gets FREE_CREDITS: free credits go once per account.
+ * Sign-ups per address are capped (src/modules/creation-limits.ts), and so are `email_taken`
+ * answers, against enumeration (src/auth/registration-throttle.ts).
  */
-export async function register(deps: Deps, input: Body<"/auth/register", "post">, clientAddress: string | null) {
-  await limitSignUps(deps, clientAddress); // before the slow hash
+export async function register(deps: Deps, input: Body<"/auth/register", "post">, clientIp: string | null) {
+  await limitSignUps(deps, clientIp); // before the slow hash
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
+  const admitted = await admitRegistration(deps.db, clientIp, now);
   const passwordHash = await hashPassword(input.password);
   const user = { id: newId(now), email, name: input.name, passwordHash, createdAt: now };
   const orgId = newId(now);
@@ -38,6 +43,7 @@ export async function register(deps: Deps, input: Body<"/auth/register", "post">
     if (databaseErrorCode(error) === "23505") throw emailTaken(); // unique_violation on email
     throw error;
   }
+  await settleCreatedAccount(deps.db, admitted);
   return { id: user.id, email, name: user.name, createdAt: now.toISOString() };
 }
 
@@ -50,18 +56,19 @@ async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<
   };
 }
 
-/** Same 401 for an unknown email and a wrong password, in about the same time. */
+/**
+ * Same 401 for an unknown email and a wrong password, in about the same time. The attempt is
+ * counted against the login limits before the password is hashed; only a success gives it back.
+ */
 export async function login(deps: Deps, input: Body<"/auth/login", "post">, clientIp: string | null): Promise<TokenPair> {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
-  const buckets = [`email:${email}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
-  await assertLoginAllowed(deps.db, buckets, now);
+  const admitted = await admitLoginAttempt(deps.db, { email, address: clientIp }, now);
   const [user] = await deps.db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) {
-    await recordLoginFailure(deps.db, buckets, now);
     throw new ApiError("invalid_credentials", "The email or password is wrong.");
   }
-  await clearAccountFailures(deps.db, buckets[0]!);
+  await settleSuccessfulLogin(deps.db, admitted);
   return tokenPair(deps, user.id, newId(now));
 }
 
