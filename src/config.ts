@@ -4,6 +4,8 @@ import { join } from "node:path";
 
 /** Every setting the server reads from the environment, parsed once. */
 export type Config = {
+  /** The address to listen on: 0.0.0.0 (every interface) or 127.0.0.1 (this machine only). */
+  host: string;
   port: number;
   production: boolean;
   /** postgres:// URL; unset means the embedded PGlite database in `dataDir`. */
@@ -22,11 +24,9 @@ export type Config = {
   authCacheSize: number;
   /** Longest a cached key is trusted without a fresh look at the database (safety net for a missed invalidation). */
   authCacheTtlMs: number;
-  /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
-  benchPublicTwin: boolean;
 } & JobSettings;
 
-/** Scraping jobs, credits and the worker (see docs/jobs.md). */
+/** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
 export type JobSettings = {
   /** Credits granted to every new organization. */
   freeCredits: number;
@@ -95,10 +95,11 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
   return secret;
 }
 
-function benchTwin(env: Env, production: boolean): boolean {
-  const on = flag(env, "BENCH_PUBLIC_TWIN", false);
-  if (on && production) throw new ConfigError("BENCH_PUBLIC_TWIN serves a project without authentication; it is refused when NODE_ENV=production.");
-  return on;
+function host(env: Env): string {
+  const raw = env.HOST?.trim();
+  if (!raw) return "0.0.0.0";
+  if (!/^[\w.:-]{1,253}$/.test(raw)) throw new ConfigError(`HOST must be an address or host name such as 0.0.0.0 or 127.0.0.1; got "${raw}".`);
+  return raw;
 }
 
 function ports(env: Env): number[] | "any" {
@@ -136,6 +137,7 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
   const production = env.NODE_ENV === "production";
   const dataDir = env.DATA_DIR || "./data";
   return {
+    host: host(env),
     port: integer(env, "PORT", 3000, 0, 65535),
     production,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -148,7 +150,6 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     logRequests: flag(env, "LOG_REQUESTS", true),
     authCacheSize: integer(env, "AUTH_CACHE_SIZE", 10_000, 0, 1_000_000),
     authCacheTtlMs: integer(env, "AUTH_CACHE_TTL_MS", 5000, 100, 60_000),
-    benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobs } from "../src/db/schema";
-import { HTTP_METHODS, spec, type Operation } from "../src/http/spec";
+import { specOperations } from "../src/http/spec";
 import { newId } from "../src/ids";
 import { createKey, signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
@@ -13,12 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const bodyOperations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  HTTP_METHODS.flatMap((m) => {
-    const op = item[m] as Operation | undefined;
-    return op?.requestBody ? [[`${m.toUpperCase()} ${path}`, m.toUpperCase(), path] as const] : [];
-  }),
-);
+const bodyOperations = specOperations.filter((op) => op.requestBody).map((op) => [op.id, op.method.toUpperCase(), op.path] as const);
 
 async function concretePath(path: string): Promise<string> {
   const { id } = await createKey(t, ada);

@@ -19,6 +19,7 @@ const codeToStatus: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   email_taken: 409,
   already_member: 409,
   last_owner: 409,

@@ -2,7 +2,7 @@ import { createApp, type App } from "../../src/app";
 import type { Clock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import { createDeps, type Deps } from "../../src/deps";
+import { createDeps, type Wired } from "../../src/wiring";
 import type { Logger } from "../../src/http/logger";
 import { assertMatchesSpec } from "./contract";
 import { freshDatabase } from "./database";
@@ -30,7 +30,7 @@ export type Received<T = any> = { status: number; body: T; headers: Headers };
 
 export type TestApp = {
   app: App;
-  deps: Deps;
+  deps: Wired;
   database: Database;
   clock: TestClock;
   /** Every log line the app wrote, as parsed JSON. */
@@ -47,6 +47,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = {
     info: (fields) => void logs.push({ level: "info", ...fields }),
+    warn: (fields) => void logs.push({ level: "warn", ...fields }),
     error: (fields) => void logs.push({ level: "error", ...fields }),
   };
   const deps = await createDeps(database, config, clock, logger);
@@ -76,6 +77,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     logs,
     request,
     async close() {
+      await deps.worker?.stop(0).catch(() => {});
       await deps.keyUsage.stop().catch(() => {});
       await deps.invalidation.stop();
       await database.close();

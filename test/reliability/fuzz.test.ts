@@ -1,26 +1,21 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { HTTP_METHODS, spec, type Operation } from "../../src/http/spec";
+import { allowedMethods, specOperations } from "../../src/http/spec";
 import { addMember, createKey, signUp, type Account } from "../helpers/factories";
 import { createTestApp, type Sent, type TestApp } from "../helpers/harness";
-import { deref, junk, nearlyValid, valid } from "./schema-arbitrary";
+import { junk, nearlyValid, valid } from "./schema-arbitrary";
 
 /**
  * Property-based requests for every operation in openapi.yaml, valid and hostile, through the
  * harness (which checks each response against the spec). The promise: never a 5xx, always the
- * contract. A fixed seed when CI=true; a random one locally (fast-check prints it on failure).
+ * contract; HEAD answers as GET would, and a method a path does not list is 405 with `Allow`.
+ * FUZZ_SEED pins the seed (.ci/run does); otherwise each run picks one and prints it.
  */
 const TOTAL_RUNS = 300;
-const baseSeed = process.env.CI === "true" ? 20_261_127 : Date.now() % 1e9;
+const baseSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 1e9;
+console.log(`fuzz seed ${baseSeed} (run again with FUZZ_SEED=${baseSeed} to replay)`);
 
-type Param = { name: string; in: string; schema?: Record<string, unknown> };
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  HTTP_METHODS.filter((m) => item[m]).map((m) => {
-    const op = item[m] as Operation;
-    const params = [...((item.parameters as Param[] | undefined) ?? []), ...((op.parameters as Param[] | undefined) ?? [])].map((p) => deref(p) as Param);
-    return { name: `${m.toUpperCase()} ${path}`, path, method: m.toUpperCase(), op, params };
-  }),
-);
+const operations = specOperations.map((op) => ({ name: `${op.id} (${op.method.toUpperCase()} ${op.path})`, path: op.path, method: op.method.toUpperCase(), op, params: op.parameters }));
 const runsPerOperation = Math.ceil(TOTAL_RUNS / operations.length);
 
 let t: TestApp;
@@ -44,7 +39,9 @@ afterAll(() => t.close(), 30_000);
 const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 const asciiHeader = fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""));
 
-function requestArbitrary(op: (typeof operations)[number]) {
+type Fuzzed = (typeof operations)[number];
+
+function requestArbitrary(op: Fuzzed) {
   // Never empty: `/a/{id}/` with an empty id is `/a/`, which Elysia serves as `/a`, another operation.
   const pathValue = fc.oneof(fc.constantFrom(...realIds), fc.stringMatching(/^[0-9a-f]{24}$/), junk.map(text).filter((v) => v !== ""));
   const pathParams = fc.tuple(...op.params.filter((p) => p.in === "path").map(() => pathValue));
@@ -52,7 +49,7 @@ function requestArbitrary(op: (typeof operations)[number]) {
     fc.tuple(fc.constantFrom(...op.params.filter((p) => p.in === "query").map((p) => p.name), "extra", "limit"), fc.oneof(valid({ type: "integer", minimum: 1, maximum: 100 }), junk).map(text)),
     { maxLength: 3 },
   );
-  const schema = op.op.requestBody?.content["application/json"]?.schema;
+  const schema = op.op.requestBody?.schema;
   const body: fc.Arbitrary<Pick<Sent, "body" | "raw">> = schema
     ? fc.oneof(
         { weight: 3, arbitrary: valid(schema).map((b) => ({ body: b })) },
@@ -88,20 +85,46 @@ function authHeader(kind: string): Record<string, string> {
   }
 }
 
+/** The request a generated case describes, at a concrete path. */
+function toRequest(op: Fuzzed, r: Generated) {
+  let n = 0;
+  const path = op.path.replace(/\{\w+\}/g, () => encode(r.pathParams[n++]!));
+  const search = new URLSearchParams(r.query.map(([k, v]) => [k, v.toWellFormed()])).toString();
+  const headers: Record<string, string> = { ...authHeader(r.auth) };
+  if (r.contentType !== undefined && (r.body.body !== undefined || r.body.raw !== undefined)) headers["content-type"] = r.contentType;
+  if (r.requestId !== null) headers["x-request-id"] = r.requestId;
+  return { url: search ? `${path}?${search}` : path, sent: { ...r.body, headers } };
+}
+type Generated = ReturnType<typeof requestArbitrary> extends fc.Arbitrary<infer G> ? G : never;
+
 describe("fuzzing every operation in openapi.yaml", () => {
   test.each(operations.map((op, i) => [op.name, op, i] as const))("%s: no 5xx, every response matches the spec", async (_name, op, i) => {
     await fc.assert(
       fc.asyncProperty(requestArbitrary(op), async (r) => {
-        let n = 0;
-        const path = op.path.replace(/\{\w+\}/g, () => encode(r.pathParams[n++]!));
-        const search = new URLSearchParams(r.query.map(([k, v]) => [k, v.toWellFormed()])).toString();
-        const headers: Record<string, string> = { ...authHeader(r.auth) };
-        if (r.contentType !== undefined && (r.body.body !== undefined || r.body.raw !== undefined)) headers["content-type"] = r.contentType;
-        if (r.requestId !== null) headers["x-request-id"] = r.requestId;
-        const res = await t.request(op.method, search ? `${path}?${search}` : path, { ...r.body, headers });
+        const { url, sent } = toRequest(op, r);
+        const res = await t.request(op.method, url, sent);
         expect(res.status).toBeLessThan(500);
+        if (op.method === "GET") {
+          // HEAD is GET without the answer's body (RFC 9110): same status, no body (the harness checks that).
+          const head = await t.request("HEAD", url, { headers: sent.headers });
+          expect(head.status).toBe(res.status);
+        }
       }),
       { numRuns: runsPerOperation, seed: baseSeed + i, endOnFailure: true },
+    );
+  }, 60_000);
+
+  const paths = [...new Map(operations.map((op) => [op.path, op])).values()];
+  test.each(paths.map((op, i) => [op.path, op, i] as const))("%s: a method it does not list is 405 with Allow", async (_path, op, i) => {
+    const listed = allowedMethods(op.path.replace(/\{\w+\}/g, "x"));
+    const others = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => !listed.includes(m));
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(op), fc.constantFrom(...others), async (r, method) => {
+        const { url, sent } = toRequest(op, r);
+        const res = await t.request(method, url, method === "HEAD" ? { headers: sent.headers } : sent);
+        expect(res.status).toBe(405);
+      }),
+      { numRuns: 5, seed: baseSeed + 1000 + i, endOnFailure: true },
     );
   }, 60_000);
 });

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { assertLoginAllowed, clearAccountFailures, recordLoginFailure } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import type { Deps } from "../../deps";
 import { memberships, organizations, projects, users } from "../../db/schema";
 import { ApiError } from "../../http/errors";

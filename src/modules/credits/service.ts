@@ -1,8 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { olderThanCursor, toPage } from "../../db/keyset";
+import { olderThan, toPage } from "../../db/keyset";
 import { creditLedger, organizations, users } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { requireMembership } from "../access";
@@ -36,15 +37,15 @@ export async function getCredits(
     .where(
       and(
         eq(creditLedger.organizationId, orgId),
-        olderThanCursor(creditLedger.createdAt, creditLedger.id, query.cursor),
+        olderThan(creditLedger.createdAt, creditLedger.id, query.cursor === undefined ? undefined : decodeCursor(query.cursor)),
       ),
     )
     .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))
     .limit(limit + 1);
-  const { page, nextCursor } = toPage(rows, limit);
+  const { page, next } = toPage(rows, limit);
   return {
     data: { organizationId: orgId, balance: org?.balance ?? 0, entries: page.map(entryView) },
-    nextCursor,
+    nextCursor: next && encodeCursor(next),
   };
 }
 

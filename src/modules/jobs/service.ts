@@ -1,8 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { olderThanCursor, toPage } from "../../db/keyset";
+import { olderThan, toPage } from "../../db/keyset";
 import { jobs } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Query, Reply } from "../../http/types";
 import { requireProject } from "../access";
@@ -28,15 +29,15 @@ export async function listJobs(
         eq(jobs.projectId, projectId),
         query.status ? eq(jobs.status, query.status) : undefined,
         query.apiKeyId ? eq(jobs.apiKeyId, query.apiKeyId) : undefined,
-        olderThanCursor(jobs.createdAt, jobs.id, query.cursor),
+        olderThan(jobs.createdAt, jobs.id, query.cursor === undefined ? undefined : decodeCursor(query.cursor)),
       ),
     )
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(limit + 1);
-  const { page, nextCursor } = toPage(rows, limit);
+  const { page, next } = toPage(rows, limit);
   return {
     data: page.map((j) => jobView(j, false)),
-    nextCursor,
+    nextCursor: next && encodeCursor(next),
   };
 }
 

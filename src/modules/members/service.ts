@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import { memberships, users } from "../../db/schema";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";

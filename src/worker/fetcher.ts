@@ -2,8 +2,8 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
-import { JobFailure } from "./failure";
-import { checkUrl, resolveTarget, type Lookup, type Resolved, type TargetPolicy } from "./ssrf";
+import { JobFailure } from "../modules/jobs/failure";
+import { checkUrl, resolveTarget, type Lookup, type Resolved, type TargetPolicy } from "../modules/jobs/ssrf";
 
 export const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
