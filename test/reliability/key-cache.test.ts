@@ -5,12 +5,11 @@ import type { ActiveKey } from "../../src/auth/api-key-lookup";
 import { InvalidationBus } from "../../src/auth/invalidation";
 import { KeyCache } from "../../src/auth/key-cache";
 import { LruCache } from "../../src/auth/lru";
-import { authenticate } from "../../src/auth/principal";
-import type { Deps } from "../../src/deps";
+import { type AuthDeps, authenticate } from "../../src/auth/principal";
 import type { Database } from "../../src/db/client";
 import { silentLogger } from "../../src/http/logger";
 import { freshDatabase } from "../helpers/database";
-import { TEST_JWT_SECRET } from "../helpers/harness";
+import { TEST_JWT_SECRET, TestClock } from "../helpers/harness";
 
 const key = (n: number, extra: Partial<ActiveKey> = {}): ActiveKey => ({
   keyId: `key${n}`,
@@ -121,7 +120,7 @@ describe("the key cache", () => {
 describe("the hot path", () => {
   test("a malformed key (prefix, length or checksum) is refused before any database work", async () => {
     const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
-    const deps = { db: untouchable, keyCache: trustedCache() } as unknown as Deps;
+    const deps = { db: untouchable, keyCache: trustedCache() } as unknown as AuthDeps;
     const good = generateApiKey();
     const flipped = good.slice(0, 10) + (good[10] === "a" ? "b" : "a") + good.slice(11); // checksum no longer matches
     for (const key of ["azs_short", `${good}x`, flipped, `azs_${"!".repeat(42)}`]) {
@@ -133,12 +132,15 @@ describe("the hot path", () => {
 
 describe("access-token cache", () => {
   test("a cached token stops verifying at its exp, like an uncached one", async () => {
-    const tokens = createAccessTokens(TEST_JWT_SECRET, 1, 100);
+    const clock = new TestClock();
+    const tokens = createAccessTokens(TEST_JWT_SECRET, 60, 100, clock);
     const token = await tokens.issue("user1");
     expect(await tokens.verify(token)).toBe("user1");
     expect(await tokens.verify(token)).toBe("user1");
-    await Bun.sleep(2100);
+    clock.advance(61_000);
     expect(await tokens.verify(token)).toBeNull();
+    const uncached = createAccessTokens(TEST_JWT_SECRET, 60, 0, clock);
+    expect(await uncached.verify(token)).toBeNull();
   });
 
   test("a token signed with another secret is refused even after a good one was cached", async () => {

@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { listenerAppName } from "../../src/auth/invalidation";
-import {
-  ADMIN_URL,
-  call,
-  createKeyVia,
-  seedUser,
-  startServer,
-  throwawayDatabase,
-  type Seeded,
-  type ServerProcess,
-  type ThrowawayDatabase,
-} from "./processes";
+import { type StartedServer, startServer } from "../helpers/server";
+import { ADMIN_URL, call, createKeyVia, seedUser, throwawayDatabase, type Seeded, type ThrowawayDatabase } from "./processes";
 
 /**
  * Two server processes on one PostgreSQL, each with a warm key cache. A key is revoked through one
@@ -18,23 +9,21 @@ import {
  */
 const SAFETY_TTL_MS = 5000;
 let db: ThrowawayDatabase;
-let a: ServerProcess;
-let b: ServerProcess;
+let a: StartedServer;
+let b: StartedServer;
 let user: Seeded;
 
 beforeAll(async () => {
   if (!ADMIN_URL) return;
   db = await throwawayDatabase();
-  const env = { DATABASE_URL: db.url, AUTH_CACHE_TTL_MS: String(SAFETY_TTL_MS) };
-  a = await startServer(4310, env);
-  b = await startServer(4311, env);
-  user = await seedUser(a.base);
+  const env = { DATABASE_URL: db.url, AUTH_CACHE_TTL_MS: String(SAFETY_TTL_MS), LOG_REQUESTS: "false" };
+  a = await startServer(env);
+  b = await startServer(env);
+  user = await seedUser(a.baseUrl);
 }, 60_000);
 
 afterAll(async () => {
-  a?.proc.kill();
-  b?.proc.kill();
-  await Promise.all([a?.exited, b?.exited]);
+  await Promise.all([a?.stop(), b?.stop()]);
   await db?.drop();
 }, 30_000);
 
@@ -50,10 +39,10 @@ async function raceRevoke(key: { id: string; key: string }, opts: { total: numbe
   let revoking: Promise<void> | undefined;
   const path = `/projects/${user.projectId}`;
   const loop = async (server: "a" | "b") => {
-    const base = server === "a" ? a.base : b.base;
+    const base = server === "a" ? a.baseUrl : b.baseUrl;
     while (shots.length < opts.total || performance.now() < revokedAt + opts.runOnMs) {
       if (shots.length >= opts.revokeAfter && !revoking) {
-        revoking = call(a.base, "DELETE", `/private/projects/${user.projectId}/api-keys/${key.id}`, { token: user.token }).then((res) => {
+        revoking = call(a.baseUrl, "DELETE", `/private/projects/${user.projectId}/api-keys/${key.id}`, { token: user.token }).then((res) => {
           expect(res.status).toBe(200);
           revokedAt = performance.now();
         });
@@ -69,12 +58,12 @@ async function raceRevoke(key: { id: string; key: string }, opts: { total: numbe
 }
 
 async function warm(key: string) {
-  for (const server of [a, b]) expect((await call(server.base, "GET", `/projects/${user.projectId}`, { token: key })).status).toBe(200);
+  for (const server of [a, b]) expect((await call(server.baseUrl, "GET", `/projects/${user.projectId}`, { token: key })).status).toBe(200);
 }
 
 describe("revocation race across two server processes", () => {
   test.skipIf(!ADMIN_URL)("after the DELETE answers, the revoking process refuses at once and the other within 100 ms", async () => {
-    const key = await createKeyVia(a.base, user);
+    const key = await createKeyVia(a.baseUrl, user);
     await warm(key.key);
     const { shots, revokedAt } = await raceRevoke(key, { total: 1000, revokeAfter: 300, runOnMs: 300 });
 
@@ -89,7 +78,7 @@ describe("revocation race across two server processes", () => {
   }, 30_000);
 
   test.skipIf(!ADMIN_URL)("with the other process's listener connection killed first, it still refuses within the safety TTL", async () => {
-    const key = await createKeyVia(a.base, user, "listener-killed");
+    const key = await createKeyVia(a.baseUrl, user, "listener-killed");
     await warm(key.key);
     const killed = await db.admin`
       select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = ${listenerAppName(b.proc.pid)}`;
