@@ -39,7 +39,10 @@ try {
   const seedLarge = await seedProject(large.sql, 1000);
   const largeCount = await fillKeys(large.sql, seedLarge, 1_000_000);
   const start = (url: string, cache: boolean) =>
-    startServer({ DATABASE_URL: url, WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0" }, { entry: "bench/server.ts" }).then((s) => (servers.push(s), s));
+    startServer({ DATABASE_URL: url, WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0" }, { entry: "bench/server.ts" }).then((s) => {
+      servers.push(s);
+      return s;
+    });
   const [smallOn, largeOn, smallOff, largeOff] = [await start(small.url, true), await start(large.url, true), await start(small.url, false), await start(large.url, false)];
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const jwt = await createAccessTokens(TEST_JWT_SECRET, 3600).issue(seedSmall.userId);
@@ -111,7 +114,7 @@ try {
     console.log("\nPGlite (embedded; 3 rounds per case, medians):\n| case | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|");
     for (const r of pglite) console.log(`| ${r.case} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
   }
-  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2) + "\n");
+  writeFileSync(join(import.meta.dir, "results.json"), `${JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2)}\n`);
   process.exitCode = Object.values(targets).every(Boolean) ? 0 : 1;
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

@@ -84,7 +84,12 @@ describe("messages name the field and what to change", () => {
 
   test("a chunked body over 64 KiB is refused with 413 too", async () => {
     const chunk = new TextEncoder().encode(`{"name":"${"x".repeat(70 * 1024)}"}`);
-    const stream = new ReadableStream({ start: (c) => (c.enqueue(chunk), c.close()) });
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(chunk);
+        c.close();
+      },
+    });
     const res = await t.app.handle(
       new Request(`http://localhost${keys()}`, { method: "POST", body: stream, headers: { authorization: `Bearer ${ada.token}`, "content-type": "application/json" } }),
     );

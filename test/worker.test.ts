@@ -136,7 +136,10 @@ describe("any sequence of credit movements", () => {
           if (o.kind === "submit") {
             const res = await t.request("POST", jobsPath(org), { token: owner.token, body: { url: URL_ } });
             expect(res.status).toBe(expected > 0 ? 202 : 402);
-            if (res.status === 202) (expected--, queued.push(res.body.data.id));
+            if (res.status === 202) {
+              expected--;
+              queued.push(res.body.data.id);
+            }
           } else if (o.kind === "cancel" && queued.length) {
             const [id] = queued.splice(o.pick % queued.length, 1);
             expect((await t.request("POST", `${jobsPath(org)}/${id}/cancel`, { token: owner.token })).status).toBe(200);

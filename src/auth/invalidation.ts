@@ -66,7 +66,7 @@ export class InvalidationBus {
       return;
     }
     const options = (client as postgres.Sql).options;
-    const listener = (this.listener = postgres({
+    const listener = postgres({
       ...options,
       max: 1,
       idle_timeout: null,
@@ -77,7 +77,8 @@ export class InvalidationBus {
       connection: { ...options.connection, application_name: listenerAppName() },
       onnotify: (channel: string, payload: string) => channel === CHANNEL && this.receive(payload),
       onclose: () => this.lost(),
-    } as unknown as postgres.Options<{}>));
+    } as unknown as postgres.Options<Record<string, never>>);
+    this.listener = listener;
     this.close = () => listener.end({ timeout: 1 });
     await this.connect();
   }

@@ -13,7 +13,10 @@ const compiled = new WeakMap<Schema, ValidateFunction>();
 
 function validator(schema: Schema): ValidateFunction {
   let fn = compiled.get(schema);
-  if (!fn) compiled.set(schema, (fn = ajv.compile(schema)));
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
   return fn;
 }
 

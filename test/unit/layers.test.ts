@@ -26,7 +26,7 @@ function partGraph(): Map<string, Set<string>> {
     graph.set(from, edges);
     for (const [, spec] of readFileSync(file, "utf8").matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)) {
       const target = resolve(dirname(file), spec!);
-      if (!target.startsWith(src + "/")) continue; // generated/, openapi.yaml: below every layer
+      if (!target.startsWith(`${src}/`)) continue; // generated/, openapi.yaml: below every layer
       const to = part(target);
       if (to !== from) edges.add(to);
     }
