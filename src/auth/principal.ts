@@ -14,7 +14,7 @@ import type { KeyUsage } from "./key-usage";
 export type AuthDeps = { db: Db; clock: Clock; tokens: AccessTokens; keyCache: KeyCache; keyUsage: KeyUsage };
 
 export type SessionPrincipal = { via: "jwt"; user: { id: string } };
-export type KeyPrincipal = {
+type KeyPrincipal = {
   via: "apiKey";
   user: { id: string };
   keyId: string;

@@ -1,5 +1,5 @@
 /** The refresh-token cookie: sent only to the dashboard's session routes, never readable by scripts. */
-export const SESSION_COOKIE = "azs_dashboard_session";
+const SESSION_COOKIE = "azs_dashboard_session";
 const COOKIE_PATH = "/dashboard/session";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -9,7 +9,7 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * cookie and a local install could not keep a session. Behind a TLS proxy the request arrives over
  * http with the public host name, so it stays Secure.
  */
-export function isPlainLocalhost(request: Request): boolean {
+function isPlainLocalhost(request: Request): boolean {
   const url = new URL(request.url);
   return url.protocol === "http:" && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith(".localhost"));
 }

@@ -11,7 +11,7 @@ import { type ValidatedInput, validation } from "./validation";
  * its parameters, body and replies. A handler for an id the spec lacks does not compile, and an
  * operation left without a handler stops the server at start (`serveOperations`).
  */
-export type OperationId = keyof operations & keyof operationSecurity;
+type OperationId = keyof operations & keyof operationSecurity;
 
 /** Who may call an operation, from its `security`: anyone, a dashboard session, or an API key or a session. */
 export type AuthMode = "open" | "session" | "keyOrSession";
@@ -23,7 +23,7 @@ type ModeOf<Id extends OperationId> = operationSecurity[Id] extends []
     : "session";
 
 /** The only combinations of security schemes the server knows how to check. */
-export function authModeOf(op: SpecOperation): AuthMode {
+function authModeOf(op: SpecOperation): AuthMode {
   const alternatives = op.security.map((schemes) => schemes.join("+")).sort().join(" or ");
   if (alternatives === "") return "open";
   if (alternatives === "dashboardSession") return "session";
@@ -51,10 +51,10 @@ export const created = <B>(body: B, headers?: Record<string, string>) => ({ stat
 export const accepted = <B>(body: B, headers?: Record<string, string>) => ({ status: 202 as const, body, headers });
 
 /** What the authentication plugin hands a handler, by auth mode. */
-export type PrincipalsByMode = { open: undefined; session: unknown; keyOrSession: unknown };
+type PrincipalsByMode = { open: undefined; session: unknown; keyOrSession: unknown };
 
 /** A handler's view of its request: validated input typed from the spec, and the principal its auth mode yields. */
-export type Context<Id extends OperationId, P extends PrincipalsByMode> = {
+type Context<Id extends OperationId, P extends PrincipalsByMode> = {
   principal: P[ModeOf<Id>];
   params: Params<Id>;
   query: Query<Id>;

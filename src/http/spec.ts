@@ -7,7 +7,7 @@ import { parse } from "yaml";
  * route binding, 405 answers, the docs, and the tests' contract checks and fuzzing. The model is
  * dereferenced (every `$ref` replaced by what it points at), so nobody walks `$ref`s again.
  */
-export const specPath = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
+const specPath = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
 export const specYaml = readFileSync(specPath, "utf8");
 /** The document as written; served as /openapi.json. */
 export const spec = parse(specYaml) as OpenApiDocument;
@@ -15,8 +15,8 @@ export const spec = parse(specYaml) as OpenApiDocument;
 // biome-ignore lint/suspicious/noExplicitAny: a JSON Schema node is any JSON object
 export type Schema = Record<string, any>;
 export type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; description?: string; schema: Schema };
-export type HeaderSpec = { required?: boolean; description?: string; schema?: Schema };
-export type ResponseSpec = {
+type HeaderSpec = { required?: boolean; description?: string; schema?: Schema };
+type ResponseSpec = {
   description: string;
   headers?: Record<string, HeaderSpec>;
   content?: Record<string, { schema?: Schema; example?: unknown }>;
@@ -36,8 +36,8 @@ type OpenApiDocument = {
   components: Record<string, Record<string, unknown>>;
 };
 
-export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];
+const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
 
 /** One operation of the spec, with everything it needs resolved. */
 export type SpecOperation = {

@@ -53,7 +53,7 @@ export type ValidatedInput = { params: Record<string, unknown>; query: Record<st
  * Checks a request against its operation in openapi.yaml, so validation cannot drift from the
  * contract. Returns the parameters with defaults applied and the body with `x-trim` fields trimmed.
  */
-export function validateInput(op: SpecOperation, request: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }): ValidatedInput {
+function validateInput(op: SpecOperation, request: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }): ValidatedInput {
   const { parameters, body: bodyValidator } = validators.get(op.id)!;
   const all = { ...request.query, ...request.params };
   const names = (where: string) => op.parameters.filter((p) => p.in === where).map((p) => p.name);

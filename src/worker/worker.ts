@@ -11,7 +11,7 @@ import type { Lookup } from "../modules/jobs/ssrf";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
 /** What a worker needs; the services' `Deps` satisfies it. */
-export type WorkerDeps = { db: Db; clock: Clock; config: JobSettings; logger: Logger };
+type WorkerDeps = { db: Db; clock: Clock; config: JobSettings; logger: Logger };
 
 /**
  * Runs queued jobs from the database, `workerConcurrency` at a time. Any number of processes may
