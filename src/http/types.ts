@@ -1,8 +1,9 @@
 import type { paths } from "../../generated/openapi";
 
 /**
- * Spec-derived types: handlers end in `satisfies Reply<...>`, so the compiler rejects a response
- * the spec does not allow, and read validated input as `Body<...>` / `Query<...>`.
+ * Spec-derived types for services, by path and method: a service's input is `Body<...>` /
+ * `Query<...>` and its result `Reply<...>`, so it cannot drift from openapi.yaml. (Handlers are
+ * typed by operationId instead; see operations.ts.)
  */
 type Op<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
 
