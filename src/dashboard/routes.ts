@@ -5,7 +5,7 @@ import { ok } from "../http/operations";
 import * as auth from "../modules/auth/service";
 import { operations } from "../modules/operations";
 import { dashboardAssets } from "./assets";
-import { clearedSessionCookie, readSessionCookie, sessionCookie } from "./cookie";
+import { type CookieJar, clearSessionCookie, readSessionCookie, setSessionCookie } from "./cookie";
 import { pageHeaders, renderPage } from "./page";
 
 type TokenPair = Awaited<ReturnType<typeof auth.login>>;
@@ -34,11 +34,10 @@ function noRefreshToken(): ApiError {
 /** The dashboard page, its assets, and the cookie-based session its script uses. */
 export const dashboardRoutes = (deps: Deps) => {
   const ttl = deps.config.refreshTokenTtlSeconds;
-  const startSession = (request: Request, pair: TokenPair) =>
-    ok(
-      { data: { accessToken: pair.accessToken, tokenType: "Bearer" as const, expiresIn: pair.expiresIn } },
-      { "set-cookie": sessionCookie(request, pair.refreshToken, ttl), "cache-control": "no-store" },
-    );
+  const startSession = (cookie: CookieJar, request: Request, pair: TokenPair) => {
+    setSessionCookie(cookie, request, pair.refreshToken, ttl);
+    return ok({ data: { accessToken: pair.accessToken, tokenType: "Bearer" as const, expiresIn: pair.expiresIn } }, { "cache-control": "no-store" });
+  };
   // Build while the server starts. A broken build is a bug in this repo, not user input: say why
   // in the log (GET / then answers 500).
   dashboardAssets().catch((error: Error) => deps.logger.error({ event: "dashboard_build_failed", message: error.message }));
@@ -49,29 +48,31 @@ export const dashboardRoutes = (deps: Deps) => {
       const cache = query.v === asset.version ? "public, max-age=31536000, immutable" : "no-cache";
       return new Response(asset.body, { headers: { "content-type": asset.type, "cache-control": cache, "x-content-type-options": "nosniff" } });
     })
-    .handle("startDashboardSession", async ({ body, request, server }) => {
+    .handle("startDashboardSession", async ({ body, request, server, cookie }) => {
       requireSameOrigin(request);
       const ip = clientAddress(request, server, deps.config.trustProxy);
-      return startSession(request, await auth.login(deps, body, ip));
+      return startSession(cookie, request, await auth.login(deps, body, ip));
     })
-    .handle("refreshDashboardSession", async ({ request }) => {
+    .handle("refreshDashboardSession", async ({ request, cookie }) => {
       requireSameOrigin(request);
-      const refreshToken = readSessionCookie(request);
+      const refreshToken = readSessionCookie(cookie);
       if (!refreshToken) throw noRefreshToken();
       try {
-        return startSession(request, await auth.refresh(deps, { refreshToken }));
+        return startSession(cookie, request, await auth.refresh(deps, { refreshToken }));
       } catch (error) {
         // A spent or revoked token is useless: tell the browser to drop it as well.
         if (error instanceof ApiError && error.code === "invalid_refresh_token") {
-          throw new ApiError(error.code, noRefreshToken().message, { "set-cookie": clearedSessionCookie(request) });
+          clearSessionCookie(cookie, request);
+          throw noRefreshToken();
         }
         throw error;
       }
     })
-    .handle("endDashboardSession", async ({ request }) => {
+    .handle("endDashboardSession", async ({ request, cookie }) => {
       requireSameOrigin(request);
-      const refreshToken = readSessionCookie(request);
+      const refreshToken = readSessionCookie(cookie);
       if (refreshToken) await auth.logout(deps, { refreshToken });
-      return ok({ success: true as const }, { "set-cookie": clearedSessionCookie(request) });
+      clearSessionCookie(cookie, request);
+      return ok({ success: true as const });
     });
 };

@@ -1,5 +1,5 @@
 import type { Server } from "bun";
-import { type AnyElysia, Elysia } from "elysia";
+import { type AnyElysia, type Cookie, Elysia } from "elysia";
 import type { operations } from "../../generated/openapi";
 import type { operationSecurity } from "../../generated/operation-security";
 import { operationById, type SpecOperation, specOperations } from "./spec";
@@ -61,6 +61,8 @@ type Context<Id extends OperationId, P extends PrincipalsByMode> = {
   body: Body<Id>;
   request: Request;
   headers: Record<string, string | undefined>;
+  /** Elysia's cookie jar: read `cookie[name].value`, or `set()` one to send it. */
+  cookie: Record<string, Cookie<string | undefined>>;
   server: Server<unknown> | null;
 };
 
@@ -71,6 +73,7 @@ type RouteContext = {
   input: ValidatedInput;
   request: Request;
   headers: Record<string, string | undefined>;
+  cookie: Record<string, Cookie<string | undefined>>;
   server: Server<unknown> | null;
   set: { status?: number | string; headers: Record<string, unknown> };
 };
