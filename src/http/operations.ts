@@ -3,6 +3,7 @@ import { type AnyElysia, type Cookie, Elysia } from "elysia";
 import type { operations } from "../../generated/openapi";
 import type { operationSecurity } from "../../generated/operation-security";
 import { operationById, type SpecOperation, specOperations } from "./spec";
+import type { Body } from "./types";
 import { type ValidatedInput, validation } from "./validation";
 
 /**
@@ -35,14 +36,13 @@ type Op<Id extends OperationId> = operations[Id];
 type OrEmpty<T> = [T] extends [never] ? Record<string, never> : T;
 type Params<Id extends OperationId> = OrEmpty<NonNullable<Op<Id>["parameters"]["path"]>>;
 type Query<Id extends OperationId> = OrEmpty<NonNullable<Op<Id>["parameters"]["query"]>>;
-type Body<Id extends OperationId> = Op<Id> extends { requestBody: { content: { "application/json": infer B } } } ? B : undefined;
 
 type Success = 200 | 201 | 202 | 204;
 type Responses<Id extends OperationId> = Op<Id>["responses"];
 type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 type ReplyFor<R, S> = [JsonOf<R>] extends [never] ? Response : { status: S; body: JsonOf<R>; headers?: Record<string, string> };
 /** What a handler may answer: a success status the operation lists with its JSON body (or a `Response` for non-JSON ones). */
-export type Reply<Id extends OperationId> = {
+type HandlerReply<Id extends OperationId> = {
   [S in Extract<keyof Responses<Id>, Success>]: ReplyFor<Responses<Id>[S], S>;
 }[Extract<keyof Responses<Id>, Success>];
 
@@ -66,7 +66,7 @@ type Context<Id extends OperationId, P extends PrincipalsByMode> = {
   server: Server<unknown> | null;
 };
 
-type Handler<Id extends OperationId, P extends PrincipalsByMode> = (ctx: Context<Id, P>) => Reply<Id> | Promise<Reply<Id>>;
+type Handler<Id extends OperationId, P extends PrincipalsByMode> = (ctx: Context<Id, P>) => HandlerReply<Id> | Promise<HandlerReply<Id>>;
 // What Elysia hands the route function: the macros' `principal` and `input` on top of its own context.
 type RouteContext = {
   principal: unknown;

@@ -6,7 +6,7 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { grantFreeCredits } from "../credits/ledger";
 
-type Organization = Reply<"/private/organizations", "get", 200>["data"][number];
+type Organization = Reply<"listOrganizations", 200>["data"][number];
 
 export async function listOrganizations(deps: Deps, principal: SessionPrincipal): Promise<Organization[]> {
   const rows = await deps.db
@@ -34,7 +34,7 @@ export async function getMe(deps: Deps, principal: SessionPrincipal) {
 export async function createOrganization(
   deps: Deps,
   principal: SessionPrincipal,
-  input: Body<"/private/organizations", "post">,
+  input: Body<"createOrganization">,
 ): Promise<Organization> {
   const now = deps.clock.now();
   const org = { id: newId(now), name: input.name, personal: false, createdAt: now };

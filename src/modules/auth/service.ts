@@ -10,12 +10,12 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { grantFreeCredits } from "../credits/ledger";
 
-type TokenPair = Reply<"/auth/login", "post", 200>["data"];
+type TokenPair = Reply<"login", 200>["data"];
 
 const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
 
 /** Creates the user, their personal organization and its "Default project" in one transaction. */
-export async function register(deps: Deps, input: Body<"/auth/register", "post">) {
+export async function register(deps: Deps, input: Body<"register">) {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
   const passwordHash = await hashPassword(input.password);
@@ -46,7 +46,7 @@ async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<
 }
 
 /** Same 401 for an unknown email and a wrong password, in about the same time. */
-export async function login(deps: Deps, input: Body<"/auth/login", "post">, clientIp: string | null): Promise<TokenPair> {
+export async function login(deps: Deps, input: Body<"login">, clientIp: string | null): Promise<TokenPair> {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
   const buckets = [`email:${email}`, ...(clientIp ? [`ip:${clientIp}`] : [])];
@@ -60,7 +60,7 @@ export async function login(deps: Deps, input: Body<"/auth/login", "post">, clie
   return tokenPair(deps, user.id, newId(now));
 }
 
-export async function refresh(deps: Deps, input: Body<"/auth/refresh", "post">): Promise<TokenPair> {
+export async function refresh(deps: Deps, input: Body<"refresh">): Promise<TokenPair> {
   const spent = await spendRefreshToken(deps.db, input.refreshToken, deps.clock.now());
   if (!spent) {
     throw new ApiError("invalid_refresh_token", "The refresh token is invalid, expired or already used. Log in again.");
@@ -68,6 +68,6 @@ export async function refresh(deps: Deps, input: Body<"/auth/refresh", "post">):
   return tokenPair(deps, spent.userId, spent.familyId);
 }
 
-export async function logout(deps: Deps, input: Body<"/auth/logout", "post">): Promise<void> {
+export async function logout(deps: Deps, input: Body<"logout">): Promise<void> {
   await revokeByToken(deps.db, input.refreshToken, deps.clock.now());
 }

@@ -9,7 +9,7 @@ import type { Body, Query, Reply } from "../../http/types";
 import { requireMembership } from "../access";
 import { grant } from "./ledger";
 
-type CreditsPage = Reply<"/private/organizations/{orgId}/credits", "get", 200>;
+type CreditsPage = Reply<"getCredits", 200>;
 type Entry = typeof creditLedger.$inferSelect;
 
 const entryView = (e: Entry) => ({
@@ -26,7 +26,7 @@ export async function getCredits(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  query: Query<"/private/organizations/{orgId}/credits", "get">,
+  query: Query<"getCredits">,
 ): Promise<CreditsPage> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const limit = query.limit ?? 20;
@@ -57,8 +57,8 @@ export async function grantCredits(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  input: Body<"/private/organizations/{orgId}/credits/grants", "post">,
-): Promise<Reply<"/private/organizations/{orgId}/credits/grants", "post", 201>["data"]> {
+  input: Body<"grantCredits">,
+): Promise<Reply<"grantCredits", 201>["data"]> {
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, principal.user.id));
   if (!user || !deps.config.adminEmails.includes(user.email)) {
     await requireMembership(deps.db, principal.user.id, orgId);

@@ -10,14 +10,14 @@ import { requireProject } from "../access";
 import { release } from "../credits/ledger";
 import { jobView, type JobView } from "./view";
 
-type JobPage = Reply<"/projects/{projectId}/jobs", "get", 200>;
+type JobPage = Reply<"listJobs", 200>;
 
 /** Newest first; the cursor is the (createdAt, id) of the last row, so pages never skip or repeat. */
 export async function listJobs(
   deps: Deps,
   principal: Principal,
   projectId: string,
-  query: Query<"/projects/{projectId}/jobs", "get">,
+  query: Query<"listJobs">,
 ): Promise<JobPage> {
   await requireProject(deps.db, principal, projectId);
   const limit = query.limit ?? 20;

@@ -13,7 +13,7 @@ import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "./rate-limit";
 import { DEFAULT_OPTIONS, jobView, type JobOptions, type JobView } from "./view";
 
-type CreateJob = Body<"/projects/{projectId}/jobs", "post">;
+type CreateJob = Body<"createJob">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
 
 /** The options with defaults filled in, keys in a fixed order (so a retry compares equal). */

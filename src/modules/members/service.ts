@@ -7,7 +7,7 @@ import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
 
-type Member = Reply<"/private/organizations/{orgId}/members", "get", 200>["data"][number];
+type Member = Reply<"listMembers", 200>["data"][number];
 
 const memberColumns = {
   userId: users.id,
@@ -33,7 +33,7 @@ export async function addMember(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  input: Body<"/private/organizations/{orgId}/members", "post">,
+  input: Body<"addMember">,
 ): Promise<Member> {
   const role = await requireMembership(deps.db, principal.user.id, orgId);
   requireAdmin(role);
