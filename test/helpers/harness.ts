@@ -9,12 +9,17 @@ import { freshDatabase } from "./database";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long";
 
-/** A clock tests can move; starts at the real time so JWT expiry (checked by jose) agrees. */
+/** A clock tests can move; it follows the real time until `freeze()`, then moves only with `advance()`. */
 export class TestClock implements Clock {
   private offsetMs = 0;
-  now = () => new Date(Date.now() + this.offsetMs);
+  private frozenAt: number | undefined;
+  now = () => new Date((this.frozenAt ?? Date.now()) + this.offsetMs);
   advance(ms: number) {
     this.offsetMs += ms;
+  }
+  /** For tests whose outcome depends on elapsed time (rate limits): a slow machine must not change it. */
+  freeze() {
+    this.frozenAt ??= Date.now();
   }
 }
 
