@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { call, createKeyVia, seedUser, startServer, type ServerProcess } from "../test/reliability/processes";
+import { type StartedServer, startServer } from "../test/helpers/server";
+import { call, createKeyVia, seedUser } from "../test/reliability/processes";
 import { rssMiB } from "./report";
 import { runWrk, type LoadResult } from "./wrk";
 
@@ -11,12 +12,12 @@ export type PgliteRow = LoadResult & { case: string; rssMiB: number };
  * The same route on the embedded database (one process owns its data directory, so the cache-off
  * server runs after the cache-on one, on the same data). Seeded through the API.
  */
-export async function benchPglite(port: number, seconds: number, rounds: number, connections: number): Promise<PgliteRow[]> {
+export async function benchPglite(seconds: number, rounds: number, connections: number): Promise<PgliteRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-bench-pglite-"));
   const rows: PgliteRow[] = [];
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   let seeded: { user: Awaited<ReturnType<typeof seedUser>>; key: string } | undefined;
-  const measure = async (server: ServerProcess, label: string, url: string, headers: Record<string, string>) => {
+  const measure = async (server: StartedServer, label: string, url: string, headers: Record<string, string>) => {
     await runWrk({ url, headers, seconds: 2, connections });
     const rs: LoadResult[] = [];
     for (let i = 0; i < rounds; i++) rs.push(await runWrk({ url, headers, seconds, connections }));
@@ -34,27 +35,26 @@ export async function benchPglite(port: number, seconds: number, rounds: number,
   };
   try {
     for (const cache of [true, false]) {
-      const server = await startServer(port, { DATA_DIR: dataDir, DATABASE_URL: "", BENCH_PUBLIC_TWIN: "true", WORKER: "off", AUTH_CACHE_SIZE: cache ? "10000" : "0" });
+      const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: "", WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0" }, { entry: "bench/server.ts" });
       try {
         if (!seeded) {
-          const user = await seedUser(server.base, "bench");
-          seeded = { user, key: (await createKeyVia(server.base, user)).key };
+          const user = await seedUser(server.baseUrl, "bench");
+          seeded = { user, key: (await createKeyVia(server.baseUrl, user)).key };
         }
         const { user, key } = seeded;
-        const url = `${server.base}/projects/${user.projectId}`;
+        const url = `${server.baseUrl}/projects/${user.projectId}`;
         if (cache) {
-          await measure(server, "no auth (public twin)", `${server.base}/bench/projects/${user.projectId}`, { "x-bench-user": user.userId });
+          await measure(server, "no auth (public twin)", `${server.baseUrl}/bench/projects/${user.projectId}`, { "x-bench-user": user.userId });
           await measure(server, "JWT, cache on", url, { authorization: `Bearer ${user.token}` });
           await measure(server, "API key, cache on", url, { authorization: `Bearer ${key}` });
         } else {
           // The token from the first server still works here: same secret, not expired.
-          expect200(await call(server.base, "GET", `/projects/${user.projectId}`, { token: user.token }));
+          expect200(await call(server.baseUrl, "GET", `/projects/${user.projectId}`, { token: user.token }));
           await measure(server, "JWT, cache off", url, { authorization: `Bearer ${user.token}` });
           await measure(server, "API key, cache off", url, { authorization: `Bearer ${key}` });
         }
       } finally {
-        server.proc.kill("SIGTERM");
-        await server.exited;
+        await server.stop();
       }
     }
   } finally {

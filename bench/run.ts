@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createAccessTokens } from "../src/auth/access-tokens";
 import { TEST_JWT_SECRET } from "../test/helpers/harness";
-import { startServer, type ServerProcess } from "../test/reliability/processes";
+import { type StartedServer, startServer } from "../test/helpers/server";
 import { measureAuthCost } from "./auth-cost";
 import { benchPglite } from "./pglite";
 import { machine, printReport, rssMiB } from "./report";
@@ -32,30 +32,31 @@ if (!Bun.which("wrk")) {
 
 const small = await benchDatabase(ADMIN_URL);
 const large = await benchDatabase(ADMIN_URL);
-const servers: ServerProcess[] = [];
+const servers: StartedServer[] = [];
 try {
   console.log("seeding: 1,000 keys in one database, 1,000,000 in the other…");
   const seedSmall = await seedProject(small.sql, 1000);
   const seedLarge = await seedProject(large.sql, 1000);
   const largeCount = await fillKeys(large.sql, seedLarge, 1_000_000);
-  const start = (port: number, url: string, cache: boolean) =>
-    // KEY_FAILURE_BURST: the timing measurement sends thousands of wrong keys, which must reach the database.
-    startServer(port, { DATABASE_URL: url, BENCH_PUBLIC_TWIN: "true", WORKER: "off", AUTH_CACHE_SIZE: cache ? "10000" : "0", KEY_FAILURE_BURST: "1000000000" }).then((s) => (servers.push(s), s));
-  const [smallOn, largeOn, smallOff, largeOff] = [
-    await start(4350, small.url, true),
-    await start(4351, large.url, true),
-    await start(4352, small.url, false),
-    await start(4353, large.url, false),
-  ];
+  // KEY_FAILURE_BURST: the timing measurement sends thousands of wrong keys, which must reach the database.
+  const start = (url: string, cache: boolean) =>
+    startServer(
+      { DATABASE_URL: url, WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0", KEY_FAILURE_BURST: "1000000000" },
+      { entry: "bench/server.ts" },
+    ).then((s) => {
+      servers.push(s);
+      return s;
+    });
+  const [smallOn, largeOn, smallOff, largeOff] = [await start(small.url, true), await start(large.url, true), await start(small.url, false), await start(large.url, false)];
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const jwt = await createAccessTokens(TEST_JWT_SECRET, 3600).issue(seedSmall.userId);
   const rotSmall = rotatingTokensScript(join(import.meta.dir, ".keys-small.lua"), seedSmall.keys);
   const rotLarge = rotatingTokensScript(join(import.meta.dir, ".keys-large.lua"), seedLarge.keys);
-  const project = (s: ServerProcess, id: string) => `${s.base}/projects/${id}`;
+  const project = (s: StartedServer, id: string) => `${s.baseUrl}/projects/${id}`;
 
-  type Case = { label: string; server: ServerProcess; keysInDb: number; cache: boolean; spec: Omit<LoadSpec, "seconds" | "connections"> };
+  type Case = { label: string; server: StartedServer; keysInDb: number; cache: boolean; spec: Omit<LoadSpec, "seconds" | "connections"> };
   const cases: Case[] = [
-    { label: "no auth (public twin)", server: smallOn, keysInDb: 1000, cache: true, spec: { url: `${smallOn.base}/bench/projects/${seedSmall.projectId}`, headers: { "x-bench-user": seedSmall.userId } } },
+    { label: "no auth (public twin)", server: smallOn, keysInDb: 1000, cache: true, spec: { url: `${smallOn.baseUrl}/bench/projects/${seedSmall.projectId}`, headers: { "x-bench-user": seedSmall.userId } } },
     { label: "JWT, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(jwt) } },
     { label: "API key, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(seedSmall.keys[0]!) } },
     { label: "1,000 keys round robin, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), script: rotSmall } },
@@ -93,7 +94,7 @@ try {
   });
   const timing = await measureTimingGap(project(smallOn, seedSmall.projectId), seedSmall.keys[0]!);
   const authCostUs = await measureAuthCost(small.url, seedSmall.keys, seedSmall.userId);
-  const pglite = process.env.BENCH_PGLITE === "false" ? [] : await benchPglite(4354, SECONDS, 3, CONNECTIONS);
+  const pglite = process.env.BENCH_PGLITE === "false" ? [] : await benchPglite(SECONDS, 3, CONNECTIONS);
 
   const rps = (label: string) => rows.find((r) => r.case === label)!.rps;
   const ratios = {
@@ -117,11 +118,10 @@ try {
     console.log("\nPGlite (embedded; 3 rounds per case, medians):\n| case | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|");
     for (const r of pglite) console.log(`| ${r.case} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
   }
-  writeFileSync(join(import.meta.dir, "results.json"), JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2) + "\n");
+  writeFileSync(join(import.meta.dir, "results.json"), `${JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2)}\n`);
   process.exitCode = Object.values(targets).every(Boolean) ? 0 : 1;
 } finally {
-  for (const s of servers) s.proc.kill("SIGTERM");
-  await Promise.all(servers.map((s) => s.exited));
+  await Promise.all(servers.map((s) => s.stop()));
   await small.drop();
   await large.drop();
 }

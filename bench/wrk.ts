@@ -31,7 +31,7 @@ export function rotatingTokensScript(file: string, tokens: string[], extraHeader
     file,
     `local tokens = {\n${list}\n}\nlocal i = math.random(#tokens)\n` +
       `request = function()\n  i = i % #tokens + 1\n` +
-      `  return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[i]${extra ? ", " + extra : ""} })\nend\n`,
+      `  return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[i]${extra ? `, ${extra}` : ""} })\nend\n`,
   );
   return file;
 }

@@ -1,7 +1,9 @@
 import { Elysia } from "elysia";
+import { authentication } from "./auth/principal";
 import { dashboardRoutes } from "./dashboard/routes";
 import type { Deps } from "./deps";
-import { docs } from "./http/docs";
+import { docsRoutes } from "./http/docs";
+import { serveOperations } from "./http/operations";
 import { pipeline } from "./http/pipeline";
 import { accountRoutes } from "./modules/account/routes";
 import { apiKeyRoutes } from "./modules/api-keys/routes";
@@ -12,20 +14,23 @@ import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
 import { serviceRoutes } from "./modules/service/routes";
 
-/** The whole API as one Elysia app; tests call `app.handle(request)` on it directly. */
+/** Every group of handlers; together they must bind each operation in openapi.yaml exactly once. */
+export const routeGroups = (deps: Deps) => [
+  serviceRoutes(deps),
+  docsRoutes(),
+  authRoutes(deps),
+  accountRoutes(deps),
+  memberRoutes(deps),
+  projectRoutes(deps),
+  apiKeyRoutes(deps),
+  jobRoutes(deps),
+  creditRoutes(deps),
+  dashboardRoutes(deps),
+];
+
+/** The whole API as one Elysia app; tests call `app.handle(request)` on it directly. Throws if a spec operation has no handler. */
 export function createApp(deps: Deps) {
-  return new Elysia()
-    .use(pipeline(deps.logger, deps.config.logRequests))
-    .use(serviceRoutes(deps))
-    .use(docs())
-    .use(authRoutes(deps))
-    .use(accountRoutes(deps))
-    .use(memberRoutes(deps))
-    .use(projectRoutes(deps))
-    .use(apiKeyRoutes(deps))
-    .use(jobRoutes(deps))
-    .use(creditRoutes(deps))
-    .use(dashboardRoutes(deps));
+  return new Elysia().use(pipeline(deps.logger, deps.config.logRequests)).use(serveOperations(authentication(deps), routeGroups(deps)));
 }
 
 export type App = ReturnType<typeof createApp>;

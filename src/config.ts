@@ -4,6 +4,8 @@ import { join } from "node:path";
 
 /** Every setting the server reads from the environment, parsed once. */
 export type Config = {
+  /** The address to listen on: 0.0.0.0 (every interface) or 127.0.0.1 (this machine only). */
+  host: string;
   port: number;
   production: boolean;
   /** postgres:// URL; unset means the embedded PGlite database in `dataDir`. */
@@ -38,11 +40,9 @@ export type Config = {
   keyFailureBurst: number;
   /** ...and how many more per second after that. */
   keyFailurePerSecond: number;
-  /** Mounts `GET /bench/projects/:projectId`, an unauthenticated twin of `GET /projects/{id}`, for `bun run bench`. */
-  benchPublicTwin: boolean;
 } & JobSettings;
 
-/** Scraping jobs, credits and the worker (see docs/jobs.md). */
+/** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
 export type JobSettings = {
   /** Credits granted once per account, to the personal organization made at sign-up. */
   freeCredits: number;
@@ -111,10 +111,11 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
   return secret;
 }
 
-function benchTwin(env: Env, production: boolean): boolean {
-  const on = flag(env, "BENCH_PUBLIC_TWIN", false);
-  if (on && production) throw new ConfigError("BENCH_PUBLIC_TWIN serves a project without authentication; it is refused when NODE_ENV=production.");
-  return on;
+function host(env: Env): string {
+  const raw = env.HOST?.trim();
+  if (!raw) return "0.0.0.0";
+  if (!/^[\w.:-]{1,253}$/.test(raw)) throw new ConfigError(`HOST must be an address or host name such as 0.0.0.0 or 127.0.0.1; got "${raw}".`);
+  return raw;
 }
 
 function ports(env: Env): number[] | "any" {
@@ -152,6 +153,7 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
   const production = env.NODE_ENV === "production";
   const dataDir = env.DATA_DIR || "./data";
   return {
+    host: host(env),
     port: integer(env, "PORT", 3000, 0, 65535),
     production,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -170,7 +172,6 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
-    benchPublicTwin: benchTwin(env, production),
     ...jobSettings(env),
   };
 }

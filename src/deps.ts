@@ -1,14 +1,17 @@
-import { createAccessTokens, type AccessTokens } from "./auth/access-tokens";
-import { createKeyCaching, type InvalidationBus } from "./auth/invalidation";
+import type { AccessTokens } from "./auth/access-tokens";
+import type { InvalidationBus } from "./auth/invalidation";
 import type { KeyCache } from "./auth/key-cache";
-import { KeyGuessThrottle } from "./auth/key-guess-throttle";
-import { KeyUsage } from "./auth/key-usage";
+import type { KeyGuessThrottle } from "./auth/key-guess-throttle";
+import type { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
-import type { Database, Db } from "./db/client";
+import type { Db } from "./db/client";
 import type { Logger } from "./http/logger";
 
-/** What the app is built from; tests pass their own database, clock and logger. */
+/**
+ * What every service is given (`(deps, principal, input)`); built once by `createDeps` in
+ * wiring.ts. Types only, so modules can name it without depending on the wiring (or the worker).
+ */
 export type Deps = {
   db: Db;
   /** Resolves when the database answers; for `/ready`. */
@@ -25,25 +28,3 @@ export type Deps = {
   keyGuesses: KeyGuessThrottle;
   logger: Logger;
 };
-
-/**
- * Wires the dependencies for one database, the same way for the server and the tests. The
- * invalidation listener is started here (the key cache is not trusted before it listens); the
- * caller starts the `keyUsage` flush timer if it wants one.
- */
-export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Deps> {
-  const { keyCache, invalidation } = createKeyCaching(database, config, logger);
-  await invalidation.start();
-  return {
-    db: database.db,
-    ping: database.ping,
-    config,
-    clock,
-    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize),
-    keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
-    keyCache,
-    invalidation,
-    keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
-    logger,
-  };
-}

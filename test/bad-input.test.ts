@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobs } from "../src/db/schema";
-import { HTTP_METHODS, spec, type Operation } from "../src/http/spec";
+import { specOperations } from "../src/http/spec";
 import { newId } from "../src/ids";
 import { createKey, signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
@@ -13,12 +13,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const bodyOperations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  HTTP_METHODS.flatMap((m) => {
-    const op = item[m] as Operation | undefined;
-    return op?.requestBody ? [[`${m.toUpperCase()} ${path}`, m.toUpperCase(), path] as const] : [];
-  }),
-);
+const bodyOperations = specOperations.filter((op) => op.requestBody).map((op) => [op.id, op.method.toUpperCase(), op.path] as const);
 
 async function concretePath(path: string): Promise<string> {
   const { id } = await createKey(t, ada);
@@ -89,7 +84,12 @@ describe("messages name the field and what to change", () => {
 
   test("a chunked body over 64 KiB is refused with 413 too", async () => {
     const chunk = new TextEncoder().encode(`{"name":"${"x".repeat(70 * 1024)}"}`);
-    const stream = new ReadableStream({ start: (c) => (c.enqueue(chunk), c.close()) });
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(chunk);
+        c.close();
+      },
+    });
     const res = await t.app.handle(
       new Request(`http://localhost${keys()}`, { method: "POST", body: stream, headers: { authorization: `Bearer ${ada.token}`, "content-type": "application/json" } }),
     );

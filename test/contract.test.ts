@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { parse } from "yaml";
-import { spec, specYaml } from "../src/http/spec";
-import { specOperations } from "./helpers/contract";
+import { spec, specOperations, specYaml } from "../src/http/spec";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 let t: TestApp;
@@ -13,7 +12,7 @@ afterAll(() => t.close());
 describe("openapi.yaml is the contract", () => {
   test("every route the app serves is in the spec, and every operation in the spec is served", () => {
     const served = t.app.routes.map((r) => `${r.method} ${r.path}`).sort();
-    expect(served).toEqual(specOperations().sort());
+    expect(served).toEqual(specOperations.map((op) => `${op.method.toUpperCase()} ${op.route}`).sort());
   });
 
   test("GET /openapi.yaml serves the hand-written file byte for byte", async () => {

@@ -13,6 +13,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const cookieOf = (headers: Headers) => headers.get("set-cookie") ?? "";
+/** A Set-Cookie's `name=value` and its attributes, in a fixed order (their order means nothing). */
+const parts = (setCookie: string) => {
+  const [pair, ...attributes] = setCookie.split("; ");
+  return { pair: pair!, attributes: attributes.sort() };
+};
 /** The `name=value` pair to send back, as a browser would. */
 const sendBack = (setCookie: string) => setCookie.split(";")[0]!;
 
@@ -68,7 +73,8 @@ describe("the dashboard's cookie session", () => {
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.data).sort()).toEqual(["accessToken", "expiresIn", "tokenType"]);
     const cookie = cookieOf(res.headers);
-    expect(cookie).toMatch(/^azs_dashboard_session=azr_[\w-]+; Path=\/dashboard\/session; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    expect(parts(cookie).pair).toMatch(/^azs_dashboard_session=azr_[\w-]+$/);
+    expect(parts(cookie).attributes).toEqual(["HttpOnly", expect.stringMatching(/^Max-Age=\d+$/), "Path=/dashboard/session", "SameSite=Strict"]);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const me = await t.request("GET", "/private/me", { token: res.body.data.accessToken });
     expect(me.status).toBe(200);
@@ -81,7 +87,7 @@ describe("the dashboard's cookie session", () => {
     for (const origin of ["http://dash.example.com", "https://localhost", "https://dash.example.com"]) {
       const res = await at(origin, "POST", "/dashboard/session", init);
       expect(res.status, origin).toBe(200);
-      expect(cookieOf(res.headers), origin).toEndWith("; Secure");
+      expect(parts(cookieOf(res.headers)).attributes, origin).toContain("Secure");
     }
   });
 
@@ -112,7 +118,7 @@ describe("the dashboard's cookie session", () => {
     const out = await t.request("POST", "/dashboard/session/logout", { headers: { cookie } });
     expect(out.status).toBe(200);
     expect(out.body).toEqual({ success: true });
-    expect(cookieOf(out.headers)).toMatch(/^azs_dashboard_session=; Path=\/dashboard\/session; Max-Age=0/);
+    expect(parts(cookieOf(out.headers))).toEqual({ pair: "azs_dashboard_session=", attributes: ["HttpOnly", "Max-Age=0", "Path=/dashboard/session", "SameSite=Strict"] });
     const refresh = await t.request("POST", "/dashboard/session/refresh", { headers: { cookie } });
     expect(refresh.status).toBe(401);
   });

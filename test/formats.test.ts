@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { Worker } from "../src/jobs/worker";
+import { Worker } from "../src/worker/worker";
 import { createKey, signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, waitForJob } from "./helpers/jobs";

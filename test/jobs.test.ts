@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Worker } from "../src/jobs/worker";
+import { Worker } from "../src/worker/worker";
 import { createKey, signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, ledgerKinds, waitForJob } from "./helpers/jobs";

@@ -1,64 +1,47 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { type Database, openPostgres } from "../src/db/client";
 import { creditLedger, jobs } from "../src/db/schema";
 import { throwawayPostgres } from "./helpers/database";
-import { TEST_JWT_SECRET } from "./helpers/harness";
+import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 /**
  * Real server processes sharing one PostgreSQL: only meaningful (and only run) when
- * TEST_DATABASE_URL points at a server several processes can reach. Ports 4101-4102.
+ * TEST_DATABASE_URL points at a server several processes can reach.
  */
 const adminUrl = process.env.TEST_DATABASE_URL;
-const root = join(import.meta.dir, "..");
 // Short enough to keep the test quick, long enough that a loaded machine does not miss heartbeats (every LEASE_MS / 3).
 const LEASE_MS = 3000;
 
-type Server = { proc: ReturnType<typeof Bun.spawn>; base: string };
 let throwaway: Awaited<ReturnType<typeof throwawayPostgres>>;
 let dbUrl: string;
 let db: Database;
 let site: TargetSite;
 let token: string;
 let projectId: string;
-const servers: Server[] = [];
+const servers: StartedServer[] = [];
 
-async function startServer(port: number): Promise<Server> {
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: dbUrl,
-      PORT: String(port),
-      JWT_SECRET: TEST_JWT_SECRET,
-      ALLOW_PRIVATE_TARGETS: "true",
-      ALLOWED_TARGET_PORTS: "*",
-      WORKER_POLL_MS: "50",
-      WORKER_CONCURRENCY: "3",
-      JOB_LEASE_MS: String(LEASE_MS),
-      SHUTDOWN_GRACE_MS: "10000",
-      RATE_LIMIT_KEY_BURST: "1000",
-      RATE_LIMIT_PROJECT_BURST: "1000",
-      LOG_REQUESTS: "false",
-    },
-    stdout: "ignore",
-    stderr: "inherit",
+async function startProcess(): Promise<StartedServer> {
+  const server = await startServer({
+    DATABASE_URL: dbUrl,
+    ALLOW_PRIVATE_TARGETS: "true",
+    ALLOWED_TARGET_PORTS: "*",
+    WORKER_POLL_MS: "50",
+    WORKER_CONCURRENCY: "3",
+    JOB_LEASE_MS: String(LEASE_MS),
+    SHUTDOWN_GRACE_MS: "10000",
+    RATE_LIMIT_KEY_BURST: "1000",
+    RATE_LIMIT_PROJECT_BURST: "1000",
+    LOG_REQUESTS: "false",
   });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-    await Bun.sleep(50);
-  }
-  const server = { proc, base };
   servers.push(server);
   return server;
 }
 
-async function call(server: Server, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${server.base}${path}`, {
+async function call(server: StartedServer, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -88,7 +71,7 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
     dbUrl = throwaway.url;
     db = openPostgres(dbUrl);
     site = startTargetSite();
-    const a = await startServer(4101);
+    const a = await startProcess();
     const email = `mp-${randomBytes(4).toString("hex")}@example.com`;
     await call(a, "POST", "/auth/register", { email, password: "multi-process-pw", name: "MP" });
     token = (await call(a, "POST", "/auth/login", { email, password: "multi-process-pw" })).body.data.accessToken;
@@ -97,6 +80,7 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
 
   afterAll(async () => {
     for (const s of servers) s.proc.kill("SIGKILL");
+    await Promise.all(servers.map((s) => s.stop()));
     site?.stop();
     await db?.close();
     await throwaway?.drop();
@@ -104,7 +88,7 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
 
   test("two processes share the queue: 12 jobs, each fetched once and charged once", async () => {
     const [a] = servers;
-    const b = await startServer(4102);
+    const b = await startProcess();
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
       const res = await call(i % 2 ? b : a!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/mp/${i}` });

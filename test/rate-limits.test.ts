@@ -9,6 +9,8 @@ beforeAll(async () => {
   t = await createTestApp({ rateLimitKeyPerSecond: 1, rateLimitKeyBurst: 3, rateLimitProjectPerSecond: 2, rateLimitProjectBurst: 5 });
   t.clock.freeze(); // tokens come back only when the test moves the clock, however slow the machine
   ada = await signUp(t, "ada");
+  // Buckets refill with time: only `advance` may move it, however slow the machine.
+  t.clock.freeze();
 }, 60_000);
 afterAll(() => t.close());
 

@@ -76,8 +76,8 @@ describe("the seed page's curl lines, verbatim", () => {
   });
 
   test("the server's log never contains the key or the session token", () => {
-    expect(server.output()).toContain('"path":"/private/projects/');
-    expect(server.output()).not.toContain(env.AZSCRAPER_API_KEY!);
-    expect(server.output()).not.toContain(env.TOKEN!);
+    expect(server.output.join("\n")).toContain('"path":"/private/projects/');
+    expect(server.output.join("\n")).not.toContain(env.AZSCRAPER_API_KEY!);
+    expect(server.output.join("\n")).not.toContain(env.TOKEN!);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { JobFailure } from "../src/jobs/failure";
-import { fetchTarget } from "../src/jobs/fetcher";
-import { blockedReason, resolveTarget, type Lookup, type TargetPolicy } from "../src/jobs/ssrf";
+import { JobFailure } from "../src/modules/jobs/failure";
+import { fetchTarget } from "../src/worker/fetcher";
+import { blockedReason, resolveTarget, type Lookup, type TargetPolicy } from "../src/modules/jobs/ssrf";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 let site: TargetSite;

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { jobs } from "../src/db/schema";
 import fc from "fast-check";
-import { claim, settle } from "../src/jobs/queue";
+import { claim, settle } from "../src/worker/queue";
 import { grant } from "../src/modules/credits/ledger";
-import { Worker } from "../src/jobs/worker";
+import { Worker } from "../src/worker/worker";
 import { signUp, type Account } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, freshOrganization, ledgerKinds, waitForJob } from "./helpers/jobs";
@@ -137,7 +137,10 @@ describe("any sequence of credit movements", () => {
           if (o.kind === "submit") {
             const res = await t.request("POST", jobsPath(org), { token: owner.token, body: { url: URL_ } });
             expect(res.status).toBe(expected > 0 ? 202 : 402);
-            if (res.status === 202) (expected--, queued.push(res.body.data.id));
+            if (res.status === 202) {
+              expected--;
+              queued.push(res.body.data.id);
+            }
           } else if (o.kind === "cancel" && queued.length) {
             const [id] = queued.splice(o.pick % queued.length, 1);
             expect((await t.request("POST", `${jobsPath(org)}/${id}/cancel`, { token: owner.token })).status).toBe(200);

@@ -1,15 +1,31 @@
 import type { Server } from "bun";
 import { Elysia } from "elysia";
-import type { Deps } from "../deps";
+import type { Clock } from "../clock";
+import type { Db } from "../db/client";
 import { clientAddress } from "../http/client-address";
 import { ApiError } from "../http/errors";
+import type { AuthMode } from "../http/operations";
 import { setPrincipalId } from "../http/request-context";
-import { validateRequest } from "../http/request-validation";
+import type { AccessTokens } from "./access-tokens";
 import { KEY_PREFIX, hashApiKey, isWellFormedApiKey } from "./api-key-format";
 import { findActiveKey, type ActiveKey } from "./api-key-lookup";
+import type { KeyCache } from "./key-cache";
+import type { KeyGuessThrottle } from "./key-guess-throttle";
+import type { KeyUsage } from "./key-usage";
+
+/** What checking a credential needs, and no more. */
+export type AuthDeps = {
+  db: Db;
+  clock: Clock;
+  tokens: AccessTokens;
+  keyCache: KeyCache;
+  keyUsage: KeyUsage;
+  keyGuesses: KeyGuessThrottle;
+  config: { trustProxy: boolean };
+};
 
 export type SessionPrincipal = { via: "jwt"; user: { id: string } };
-export type KeyPrincipal = {
+type KeyPrincipal = {
   via: "apiKey";
   user: { id: string };
   keyId: string;
@@ -25,7 +41,7 @@ const invalidKey = () => new ApiError("invalid_api_key", "The API key is invalid
  * A key not in the cache is looked up in the database, and a failed lookup counts against the
  * caller's address (src/auth/key-guess-throttle.ts); a throttled address gets 429 instead.
  */
-async function lookUpKey(deps: Deps, hash: string, address: () => string | null): Promise<ActiveKey | null> {
+async function lookUpKey(deps: AuthDeps, hash: string, address: () => string | null): Promise<ActiveKey | null> {
   // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
   const from = address() ?? "unknown";
   const reserved = deps.keyGuesses.admit(hash, from, deps.clock.now().getTime());
@@ -38,7 +54,7 @@ async function lookUpKey(deps: Deps, hash: string, address: () => string | null)
  * Turns an `Authorization` header into a principal, or throws a 401 (or a 429 for an address
  * that failed too many key checks). `address` is asked only when a key needs the database.
  */
-export async function authenticate(deps: Deps, header: string | undefined, address: () => string | null = () => null): Promise<Principal> {
+export async function authenticate(deps: AuthDeps, header: string | undefined, address: () => string | null = () => null): Promise<Principal> {
   if (!header) {
     throw new ApiError("missing_credentials", "Send a session token or an API key as 'Authorization: Bearer <token>'.");
   }
@@ -61,51 +77,34 @@ export async function authenticate(deps: Deps, header: string | undefined, addre
   return { via: "jwt", user: { id: userId } };
 }
 
-type HookContext = {
-  request: Request;
-  server: Server<unknown> | null;
-  route: string;
-  headers: Record<string, string | undefined>;
-  body: unknown;
-  query: Record<string, unknown>;
-  params: Record<string, unknown>;
-};
+/** Who each auth mode lets in, as the handlers bound to those operations see it. */
+export type Principals = { open: undefined; session: SessionPrincipal; keyOrSession: Principal };
 
-const validate = (ctx: HookContext) => validateRequest(ctx.request.method, ctx.route, ctx);
-
-async function principalOf(deps: Deps, ctx: HookContext): Promise<Principal> {
-  const address = () => clientAddress(ctx.request, ctx.server, deps.config.trustProxy);
-  const principal = await authenticate(deps, ctx.headers.authorization, address);
-  setPrincipalId(ctx.request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
+async function principalFor(
+  deps: AuthDeps,
+  mode: Exclude<AuthMode, "open">,
+  request: Request,
+  server: Server<unknown> | null,
+  header: string | undefined,
+): Promise<Principal> {
+  const address = () => clientAddress(request, server, deps.config.trustProxy);
+  const principal = await authenticate(deps, header, address);
+  setPrincipalId(request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
+  if (mode === "session" && principal.via !== "jwt") {
+    throw new ApiError("dashboard_session_required", "API keys cannot manage the account. Sign in to the dashboard and use its session token.");
+  }
   return principal;
 }
 
 /**
- * Each route names who may call it; the hook authenticates first, then checks the request against
- * openapi.yaml, and hands the handler a typed `principal` and the validated `input`.
- * - `open`: anyone (input validation only);
+ * Authentication, and nothing else: a route bound with `{ authenticate: mode }` (the mode comes
+ * from the operation's `security` in openapi.yaml) gets a typed `principal` or a 401/403.
  * - `session`: a dashboard JWT; an API key gets 403, since keys cannot manage the account;
  * - `keyOrSession`: an API key or a JWT (project routes check the key's project in the service).
  */
-export const principalPlugin = (deps: Deps) =>
-  new Elysia({ name: "principal" }).macro({
-    open: { resolve: (ctx) => ({ input: validate(ctx as HookContext) }) },
-    session: {
-      async resolve(ctx) {
-        const principal = await principalOf(deps, ctx as HookContext);
-        if (principal.via !== "jwt") {
-          throw new ApiError(
-            "dashboard_session_required",
-            "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
-          );
-        }
-        return { principal, input: validate(ctx as HookContext) };
-      },
-    },
-    keyOrSession: {
-      async resolve(ctx) {
-        const principal = await principalOf(deps, ctx as HookContext);
-        return { principal, input: validate(ctx as HookContext) };
-      },
-    },
+export const authentication = (deps: AuthDeps) =>
+  new Elysia().macro({
+    authenticate: (mode: Exclude<AuthMode, "open">) => ({
+      resolve: async ({ request, server, headers }) => ({ principal: await principalFor(deps, mode, request, server, headers.authorization) }),
+    }),
   });

@@ -27,7 +27,7 @@ export async function issueRefreshToken(
   return token;
 }
 
-export type Spent = { userId: string; familyId: string } | null;
+type Spent = { userId: string; familyId: string } | null;
 
 /**
  * Marks a token used and returns its owner, exactly once. A token presented a second time means
@@ -48,7 +48,7 @@ export async function spendRefreshToken(db: Db, token: string, now: Date): Promi
   return { userId: row.userId, familyId: row.familyId };
 }
 
-export async function revokeFamily(db: Db, familyId: string, now: Date): Promise<void> {
+async function revokeFamily(db: Db, familyId: string, now: Date): Promise<void> {
   await db
     .update(refreshTokens)
     .set({ revokedAt: now })

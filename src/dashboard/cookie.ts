@@ -1,6 +1,10 @@
+import type { Cookie } from "elysia";
+
+/** The request's cookies as Elysia hands them to a handler; setting one adds its `Set-Cookie`. */
+export type CookieJar = Record<string, Cookie<string | undefined>>;
+
 /** The refresh-token cookie: sent only to the dashboard's session routes, never readable by scripts. */
-export const SESSION_COOKIE = "azs_dashboard_session";
-const COOKIE_PATH = "/dashboard/session";
+const SESSION_COOKIE = "azs_dashboard_session";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -9,30 +13,23 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * cookie and a local install could not keep a session. Behind a TLS proxy the request arrives over
  * http with the public host name, so it stays Secure.
  */
-export function isPlainLocalhost(request: Request): boolean {
+function isPlainLocalhost(request: Request): boolean {
   const url = new URL(request.url);
   return url.protocol === "http:" && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.endsWith(".localhost"));
 }
 
-function serialize(request: Request, value: string, maxAgeSeconds: number): string {
-  const parts = [`${SESSION_COOKIE}=${value}`, `Path=${COOKIE_PATH}`, `Max-Age=${maxAgeSeconds}`, "HttpOnly", "SameSite=Strict"];
-  if (!isPlainLocalhost(request)) parts.push("Secure");
-  return parts.join("; ");
+const attributes = (request: Request, maxAge: number) =>
+  ({ path: "/dashboard/session", maxAge, httpOnly: true, sameSite: "strict", secure: !isPlainLocalhost(request) }) as const;
+
+/** Stores a refresh token in the browser for `ttlSeconds`. */
+export function setSessionCookie(jar: CookieJar, request: Request, refreshToken: string, ttlSeconds: number): void {
+  jar[SESSION_COOKIE]!.set({ value: refreshToken, ...attributes(request, ttlSeconds) });
 }
 
-/** The `Set-Cookie` value that stores a refresh token for `ttlSeconds`. */
-export const sessionCookie = (request: Request, refreshToken: string, ttlSeconds: number) =>
-  serialize(request, refreshToken, ttlSeconds);
-
-/** The `Set-Cookie` value that makes the browser forget the session. */
-export const clearedSessionCookie = (request: Request) => serialize(request, "", 0);
+/** Makes the browser forget the session (also on an error answer: Elysia sends the cookie with it). */
+export function clearSessionCookie(jar: CookieJar, request: Request): void {
+  jar[SESSION_COOKIE]!.set({ value: "", ...attributes(request, 0) });
+}
 
 /** The refresh token the browser sent, if any. */
-export function readSessionCookie(request: Request): string | undefined {
-  const header = request.headers.get("cookie") ?? "";
-  for (const pair of header.split(";")) {
-    const [name, ...rest] = pair.trim().split("=");
-    if (name === SESSION_COOKIE) return rest.join("=") || undefined;
-  }
-  return undefined;
-}
+export const readSessionCookie = (jar: CookieJar): string | undefined => jar[SESSION_COOKIE]?.value || undefined;

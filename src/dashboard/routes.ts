@@ -1,17 +1,14 @@
-import { Elysia } from "elysia";
-import { principalPlugin } from "../auth/principal";
 import type { Deps } from "../deps";
 import { clientAddress } from "../http/client-address";
 import { ApiError } from "../http/errors";
-import type { Body, Reply } from "../http/types";
+import { ok } from "../http/operations";
 import * as auth from "../modules/auth/service";
+import { operations } from "../modules/operations";
 import { dashboardAssets } from "./assets";
-import { clearedSessionCookie, readSessionCookie, sessionCookie } from "./cookie";
+import { type CookieJar, clearSessionCookie, readSessionCookie, setSessionCookie } from "./cookie";
 import { pageHeaders, renderPage } from "./page";
 
-type Session = Reply<"/dashboard/session", "post", 200>;
-type TokenPair = Reply<"/auth/login", "post", 200>["data"];
-type Asset = "app.js" | "app.css";
+type TokenPair = Awaited<ReturnType<typeof auth.login>>;
 
 /**
  * The session routes act on a cookie, so they refuse cross-site callers: SameSite=Strict keeps the
@@ -37,60 +34,45 @@ function noRefreshToken(): ApiError {
 /** The dashboard page, its assets, and the cookie-based session its script uses. */
 export const dashboardRoutes = (deps: Deps) => {
   const ttl = deps.config.refreshTokenTtlSeconds;
-  const startSession = (request: Request, set: { headers: Record<string, unknown> }, pair: TokenPair): Session => {
-    set.headers["set-cookie"] = sessionCookie(request, pair.refreshToken, ttl);
-    return { data: { accessToken: pair.accessToken, tokenType: "Bearer", expiresIn: pair.expiresIn } };
+  const startSession = (cookie: CookieJar, request: Request, pair: TokenPair) => {
+    setSessionCookie(cookie, request, pair.refreshToken, ttl);
+    return ok({ data: { accessToken: pair.accessToken, tokenType: "Bearer" as const, expiresIn: pair.expiresIn } }, { "cache-control": "no-store" });
   };
   // Build while the server starts. A broken build is a bug in this repo, not user input: say why
   // in the log (GET / then answers 500).
   dashboardAssets().catch((error: Error) => deps.logger.error({ event: "dashboard_build_failed", message: error.message }));
-  return new Elysia()
-    .use(principalPlugin(deps))
-    .get("/", async () => new Response(renderPage(await dashboardAssets()), { headers: pageHeaders }))
-    .get("/dashboard/assets/:file", async ({ params, query }) => {
-      const assets = await dashboardAssets();
-      if (!Object.hasOwn(assets, params.file)) throw new ApiError("not_found", "No such dashboard asset.");
-      const asset = assets[params.file as Asset];
+  return operations()
+    .handle("getDashboard", async () => new Response(renderPage(await dashboardAssets()), { headers: pageHeaders }))
+    .handle("getDashboardAsset", async ({ params, query }) => {
+      const asset = (await dashboardAssets())[params.file];
       const cache = query.v === asset.version ? "public, max-age=31536000, immutable" : "no-cache";
       return new Response(asset.body, { headers: { "content-type": asset.type, "cache-control": cache, "x-content-type-options": "nosniff" } });
     })
-    .post(
-      "/dashboard/session",
-      async ({ input, request, server, set }) => {
-        requireSameOrigin(request);
-        const ip = clientAddress(request, server, deps.config.trustProxy);
-        const pair = await auth.login(deps, input.body as Body<"/dashboard/session", "post">, ip);
-        return startSession(request, set, pair) satisfies Session;
-      },
-      { open: true },
-    )
-    .post(
-      "/dashboard/session/refresh",
-      async ({ request, set }) => {
-        requireSameOrigin(request);
-        const refreshToken = readSessionCookie(request);
-        if (!refreshToken) throw noRefreshToken();
-        try {
-          return startSession(request, set, await auth.refresh(deps, { refreshToken })) satisfies Reply<"/dashboard/session/refresh", "post", 200>;
-        } catch (error) {
-          // A spent or revoked token is useless: tell the browser to drop it as well.
-          if (error instanceof ApiError && error.code === "invalid_refresh_token") {
-            throw new ApiError(error.code, noRefreshToken().message, { "set-cookie": clearedSessionCookie(request) });
-          }
-          throw error;
+    .handle("startDashboardSession", async ({ body, request, server, cookie }) => {
+      requireSameOrigin(request);
+      const ip = clientAddress(request, server, deps.config.trustProxy);
+      return startSession(cookie, request, await auth.login(deps, body, ip));
+    })
+    .handle("refreshDashboardSession", async ({ request, cookie }) => {
+      requireSameOrigin(request);
+      const refreshToken = readSessionCookie(cookie);
+      if (!refreshToken) throw noRefreshToken();
+      try {
+        return startSession(cookie, request, await auth.refresh(deps, { refreshToken }));
+      } catch (error) {
+        // A spent or revoked token is useless: tell the browser to drop it as well.
+        if (error instanceof ApiError && error.code === "invalid_refresh_token") {
+          clearSessionCookie(cookie, request);
+          throw noRefreshToken();
         }
-      },
-      { open: true },
-    )
-    .post(
-      "/dashboard/session/logout",
-      async ({ request, set }) => {
-        requireSameOrigin(request);
-        const refreshToken = readSessionCookie(request);
-        if (refreshToken) await auth.logout(deps, { refreshToken });
-        set.headers["set-cookie"] = clearedSessionCookie(request);
-        return { success: true } satisfies Reply<"/dashboard/session/logout", "post", 200>;
-      },
-      { open: true },
-    );
+        throw error;
+      }
+    })
+    .handle("endDashboardSession", async ({ request, cookie }) => {
+      requireSameOrigin(request);
+      const refreshToken = readSessionCookie(cookie);
+      if (refreshToken) await auth.logout(deps, { refreshToken });
+      clearSessionCookie(cookie, request);
+      return ok({ success: true as const });
+    });
 };

@@ -8,7 +8,10 @@ export function preparedPerDatabase<Q>(build: (db: Db) => Q): (db: Db) => Q {
   const cache = new WeakMap<Db, Q>();
   return (db) => {
     let query = cache.get(db);
-    if (!query) cache.set(db, (query = build(db)));
+    if (!query) {
+      query = build(db);
+      cache.set(db, query);
+    }
     return query;
   };
 }

@@ -1,4 +1,4 @@
-import { databaseErrorCode } from "../http/db-errors";
+import { databaseErrorCode } from "./errors";
 
 /** serialization_failure and deadlock_detected: PostgreSQL rolled the work back, so running it again is safe. */
 const RETRYABLE = new Set(["40001", "40P01"]);

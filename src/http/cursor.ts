@@ -1,8 +1,7 @@
+import type { Position } from "../db/keyset";
 import { ApiError } from "./errors";
 
-/** A page position: the sort key of the last row seen. Opaque to clients (base64url JSON). */
-export type Position = { at: Date; id: string };
-
+/** A page position (the sort key of the last row seen) as clients see it: opaque base64url JSON. */
 export const encodeCursor = (p: Position) =>
   Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString("base64url");
 

@@ -20,6 +20,7 @@ const codeToStatus: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   route_not_found: 404,
+  method_not_allowed: 405,
   email_taken: 409,
   already_member: 409,
   last_owner: 409,
@@ -52,7 +53,7 @@ export class ApiError extends Error {
 export const notFound = (what: string) =>
   new ApiError("not_found", `No ${what} with this id exists, or you do not have access to it.`);
 
-export function errorBody(code: ErrorCode, message: string, requestId: string): ErrorBody {
+function errorBody(code: ErrorCode, message: string, requestId: string): ErrorBody {
   return { error: { code, message, requestId } };
 }
 

@@ -1,16 +1,21 @@
 import { Elysia } from "elysia";
-import { isDatabaseUnavailable, databaseErrorCode } from "./db-errors";
+import { databaseErrorCode, isDatabaseUnavailable } from "../db/errors";
 import { ApiError, errorResponse } from "./errors";
-import { checkContentLength, parseJsonBody } from "./json-body";
+import { checkContentLength } from "./json-body";
 import type { Logger } from "./logger";
-import { securityHeaders } from "./security-headers";
-import { requestValidators } from "./spec";
 import { beginRequest, requestState } from "./request-context";
+import { securityHeaders } from "./security-headers";
+import { allowedMethods } from "./spec";
 
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (code === "NOT_FOUND") {
-    const path = new URL(request.url).pathname.slice(0, 200);
+    const pathname = new URL(request.url).pathname;
+    const allow = allowedMethods(pathname);
+    const path = pathname.slice(0, 200);
+    if (allow.length) {
+      return new ApiError("method_not_allowed", `${path} does not answer ${request.method.slice(0, 20)}; it answers ${allow.join(", ")}.`, { allow: allow.join(", ") });
+    }
     return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
   }
   if (code === "PARSE") {
@@ -28,10 +33,11 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
  * The steps every request goes through, in order:
  * 1. onRequest: the security headers (src/http/security-headers.ts), the request id (echoed as
  *    `X-Request-Id`), and an early refusal of oversize bodies;
- * 2. onParse: the JSON-only, size-capped body parser;
- * 3. (per route) the principal hook authenticates, then validates input against openapi.yaml;
- * 4. onError: every failure becomes the error envelope; unknown ones are logged without details;
- * 5. onAfterResponse: one JSON log line with method, path, status, duration, request and principal id.
+ * 2. (per route, see http/operations.ts) authentication, then the validation plugin: the JSON-only,
+ *    size-capped body parser and the checks against the operation in openapi.yaml;
+ * 3. onError: every failure becomes the error envelope (a known path with another method is 405
+ *    with `Allow`); unknown ones are logged without details;
+ * 4. onAfterResponse: one JSON log line with method, path, status, duration, request and principal id.
  */
 export const pipeline = (logger: Logger, logRequests: boolean) =>
   new Elysia({ name: "pipeline" })
@@ -40,10 +46,6 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       set.headers["x-request-id"] = beginRequest(request).id;
       checkContentLength(request);
     })
-    // An operation without a body in openapi.yaml ignores one (a DELETE body means nothing, RFC 9110).
-    .onParse({ as: "global" }, ({ request, contentType, route }) =>
-      requestValidators.get(`${request.method} ${route}`)?.body ? parseJsonBody(request, contentType) : null,
-    )
     .onError({ as: "global" }, ({ error, code, request }) => {
       const state = requestState(request);
       const known = toApiError(error, code, request);
@@ -54,8 +56,8 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       const apiError = known ?? new ApiError("internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.");
       state.status = apiError.status;
       const response = errorResponse(apiError, state.id);
-      for (const [name, value] of Object.entries(securityHeaders(request))) response.headers.set(name, value);
       response.headers.set("x-request-id", state.id);
+      for (const [name, value] of Object.entries(securityHeaders(request))) response.headers.set(name, value);
       return response;
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {

@@ -1,134 +1,140 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
-import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
-/** The hand-written contract, read once: the source of request validation and the served docs. */
-export const specPath = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
+/**
+ * openapi.yaml, read once, and the one model of it every other part uses: request validation, the
+ * route binding, 405 answers, the docs, and the tests' contract checks and fuzzing. The model is
+ * dereferenced (every `$ref` replaced by what it points at), so nobody walks `$ref`s again.
+ */
+const specPath = fileURLToPath(new URL("../../openapi.yaml", import.meta.url));
 export const specYaml = readFileSync(specPath, "utf8");
+/** The document as written; served as /openapi.json. */
 export const spec = parse(specYaml) as OpenApiDocument;
 
-type Schema = Record<string, unknown>;
-type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; schema: Schema };
-export type Operation = {
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema node is any JSON object
+export type Schema = Record<string, any>;
+export type Parameter = { name: string; in: "path" | "query" | "header"; required?: boolean; description?: string; schema: Schema };
+type HeaderSpec = { required?: boolean; description?: string; schema?: Schema };
+type ResponseSpec = {
+  description: string;
+  headers?: Record<string, HeaderSpec>;
+  content?: Record<string, { schema?: Schema; example?: unknown }>;
+};
+type RawOperation = {
   operationId: string;
   security?: Record<string, string[]>[];
-  parameters?: (Parameter | { $ref: string })[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-  responses: Record<string, unknown>;
+  parameters?: Parameter[];
+  requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
+  responses: Record<string, ResponseSpec>;
 };
-export type OpenApiDocument = {
+type OpenApiDocument = {
   openapi: string;
-  info: { title: string; version: string };
-  paths: Record<string, Record<string, Operation | Parameter[]>>;
+  info: { title: string; version: string; description?: string };
+  security?: Record<string, string[]>[];
+  paths: Record<string, Record<string, unknown>>;
   components: Record<string, Record<string, unknown>>;
 };
 
-export const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const HTTP_METHODS = ["get", "post", "put", "patch", "delete"] as const;
+type HttpMethod = (typeof HTTP_METHODS)[number];
 
-/** `/projects/{projectId}` → `/projects/:projectId`, the form Elysia reports as `route`. */
-export const toRoutePath = (specPathKey: string) => specPathKey.replace(/\{(\w+)\}/g, ":$1");
-
-/** Creates an Ajv that understands the spec's `$ref`s (`spec#/components/...`). */
-export function createSpecAjv(options: { coerceTypes?: boolean; useDefaults?: boolean } = {}) {
-  // strict: false because the document carries OpenAPI keywords (`example`, `in`, ...) Ajv does not know.
-  const ajv = new Ajv2020({ strict: false, allErrors: false, verbose: true, ...options });
-  addFormats(ajv);
-  ajv.addSchema(spec as unknown as Schema, "spec");
-  return ajv;
-}
-
-const pointer = (...parts: string[]) =>
-  "spec#/" + parts.map((p) => p.replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
-
-export type RequestValidator = {
-  operation: Operation;
-  body?: ValidateFunction;
-  /** Query and path parameters, checked with type coercion since both arrive as strings. */
-  params: ValidateFunction;
+/** One operation of the spec, with everything it needs resolved. */
+export type SpecOperation = {
+  id: string;
+  method: HttpMethod;
+  /** As the spec writes it: `/projects/{projectId}`. */
+  path: string;
+  /** As Elysia routes it: `/projects/:projectId`. */
+  route: string;
+  /** The scheme names of each accepted alternative; `[]` means no credentials. */
+  security: string[][];
+  /** The path item's parameters and the operation's own. */
+  parameters: Parameter[];
+  /** The `application/json` request body, if the operation takes one. */
+  requestBody?: { schema: Schema; example?: unknown };
+  /** By status (`"200"`, `"default"`). */
+  responses: Record<string, ResponseSpec>;
 };
 
-/** Points a schema lifted out of the document at the document again (`#/x` → `spec#/x`). */
-const rebase = (schema: Schema): Schema =>
-  JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"spec#/'));
-
-function resolveParameter(p: Parameter | { $ref: string }): Parameter {
-  if (!("$ref" in p)) return p;
-  const name = p.$ref.split("/").pop()!;
-  return spec.components.parameters![name] as Parameter;
+/** A copy of `node` with every local `$ref` replaced by its target (siblings of a `$ref` win). */
+function dereference(node: unknown, root: unknown, seen = new Map<string, unknown>(), path: string[] = []): unknown {
+  if (Array.isArray(node)) return node.map((item) => dereference(item, root, seen, path));
+  if (!node || typeof node !== "object") return node;
+  const { $ref, ...rest } = node as Schema;
+  let target: object = {};
+  if (typeof $ref === "string") {
+    if (path.includes($ref)) throw new Error(`openapi.yaml: recursive $ref ${$ref} is not supported`);
+    if (!seen.has($ref)) {
+      const pointer = $ref.replace(/^#\//, "").split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+      const raw = pointer.reduce<unknown>((at, key) => (at as Schema | undefined)?.[key], root);
+      if (raw === undefined) throw new Error(`openapi.yaml: $ref ${$ref} points nowhere`);
+      seen.set($ref, dereference(raw, root, seen, [...path, $ref]));
+    }
+    target = seen.get($ref) as object;
+    if (Object.keys(rest).length === 0) return target;
+  }
+  const copy: Schema = { ...target };
+  for (const [key, value] of Object.entries(rest)) copy[key] = dereference(value, root, seen, path);
+  return copy;
 }
 
-/** One compiled validator per operation, keyed `METHOD /route/:param`. */
-function compileRequestValidators(): Map<string, RequestValidator> {
-  const strict = createSpecAjv();
-  const coercing = createSpecAjv({ coerceTypes: true, useDefaults: true });
-  const validators = new Map<string, RequestValidator>();
-  for (const [path, item] of Object.entries(spec.paths)) {
-    const shared = (item.parameters as Parameter[] | undefined) ?? [];
-    for (const method of HTTP_METHODS) {
-      const operation = item[method] as Operation | undefined;
-      if (!operation) continue;
-      const parameters = [...shared, ...(operation.parameters ?? [])].map(resolveParameter);
-      const paramSchema = {
-        type: "object",
-        properties: Object.fromEntries(parameters.map((p) => [p.name, rebase(p.schema)])),
-        required: parameters.filter((p) => p.required).map((p) => p.name),
-      };
-      const json = operation.requestBody?.content["application/json"];
-      validators.set(`${method.toUpperCase()} ${toRoutePath(path)}`, {
-        operation,
-        body: json ? strict.compile({ $ref: pointer("paths", path, method, "requestBody", "content", "application/json", "schema") }) : undefined,
-        params: coercing.compile(paramSchema),
-      });
-    }
-  }
-  return validators;
+const toRoute = (path: string) => path.replace(/\{(\w+)\}/g, ":$1");
+
+function readOperations(document: OpenApiDocument): SpecOperation[] {
+  const resolved = dereference(document.paths, document) as Record<string, Record<string, unknown>>;
+  return Object.entries(resolved).flatMap(([path, item]) =>
+    HTTP_METHODS.flatMap((method) => {
+      const op = item[method] as RawOperation | undefined;
+      if (!op) return [];
+      const json = op.requestBody?.content["application/json"];
+      return [
+        {
+          id: op.operationId,
+          method,
+          path,
+          route: toRoute(path),
+          security: (op.security ?? document.security ?? []).map((requirement) => Object.keys(requirement)),
+          parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
+          requestBody: json && { schema: json.schema, example: json.example },
+          responses: op.responses,
+        },
+      ];
+    }),
+  );
 }
 
-export const requestValidators = compileRequestValidators();
+/** Every operation in openapi.yaml, in the order the document lists them. */
+export const specOperations: readonly SpecOperation[] = readOperations(spec);
+const byId = new Map(specOperations.map((op) => [op.id, op]));
 
-const fieldName = (path: string) => path.replace(/^\//, "").replace(/\//g, ".");
+export function operationById(id: string): SpecOperation {
+  const op = byId.get(id);
+  if (!op) throw new Error(`openapi.yaml has no operation "${id}"`);
+  return op;
+}
 
-/** Turns Ajv's first error into a sentence that names the field and what to change. */
-export function describeValidationError(error: ErrorObject, where: "body" | "parameter"): string {
-  const missing = error.params.missingProperty as string | undefined;
-  const extra = error.params.additionalProperty as string | undefined;
-  const field = fieldName(error.instancePath);
-  const subject = field ? (where === "body" ? `Field '${field}'` : `Parameter '${field}'`) : "The body";
-  // A map's key broke `propertyNames` (Ajv reports the key's own error, with the key beside it).
-  if (error.propertyName !== undefined) {
-    const rule = error.keyword === "pattern" ? ` (names must match ${error.params.pattern})` : "";
-    return `${subject} has a name that is not allowed: '${error.propertyName}'${rule}.`;
-  }
-  switch (error.keyword) {
-    case "required":
-      return where === "body" ? `Missing required field '${missing}'.` : `Missing required parameter '${missing}'.`;
-    case "additionalProperties": {
-      const allowed = Object.keys((error.parentSchema?.properties as object) ?? {}).join(", ");
-      return `Unknown field '${extra}'. Allowed fields: ${allowed}.`;
-    }
-    case "type":
-      return field ? `${subject} must be of type ${String(error.params.type).replace(/,/g, " or ")}.` : "The body must be a JSON object.";
-    case "minLength":
-      return error.params.limit === 1 ? `${subject} must not be blank.` : `${subject} must be at least ${error.params.limit} characters long.`;
-    case "maxLength":
-      return `${subject} must be at most ${error.params.limit} characters long.`;
-    case "format":
-      return error.params.format === "email" ? `${subject} must be a valid email address.` : `${subject} must be a valid ${error.params.format}.`;
-    case "pattern": {
-      // A regex tells a person nothing: a schema with a pattern says what it means in `x-pattern-message`.
-      const meaning = error.parentSchema?.["x-pattern-message"];
-      return typeof meaning === "string" ? `${subject} ${meaning}.` : `${subject} contains characters that are not allowed.`;
-    }
-    case "enum":
-      return `${subject} must be one of: ${(error.params.allowedValues as string[]).join(", ")}.`;
-    case "maxProperties":
-      return `${subject} must have at most ${error.params.limit} entries.`;
-    case "minimum":
-    case "maximum":
-      return `${subject} must be ${error.params.comparison} ${error.params.limit}.`;
-    default:
-      return `${subject} ${error.message ?? "is invalid"}.`;
-  }
+/** The spec's schemas, dereferenced, for code that needs one by name. */
+export const specSchemas = dereference(spec.components.schemas, spec) as Record<string, Schema>;
+
+const templates = [...new Set(specOperations.map((op) => op.path))].map((path) => ({
+  path,
+  pattern: new RegExp(`^${path.replace(/\{\w+\}/g, "[^/]+")}$`),
+}));
+
+/** The spec paths a concrete path matches (Elysia ignores one trailing slash, so this does too), literal ones first. */
+export function matchingPaths(pathname: string): string[] {
+  const path = pathname.length > 1 ? pathname.replace(/\/$/, "") : pathname;
+  return templates
+    .filter((t) => t.pattern.test(path))
+    .map((t) => t.path)
+    .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
+}
+
+/** The methods a concrete path answers, as an `Allow` header lists them (HEAD wherever GET is). */
+export function allowedMethods(pathname: string): string[] {
+  const paths = new Set(matchingPaths(pathname));
+  const methods = new Set(specOperations.filter((op) => paths.has(op.path)).map((op) => op.method.toUpperCase()));
+  if (methods.has("GET")) methods.add("HEAD");
+  return ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"].filter((m) => methods.has(m));
 }

@@ -1,16 +1,18 @@
-import type { paths } from "../../generated/openapi";
+import type { operations } from "../../generated/openapi";
+
+type Op = keyof operations;
 
 /**
- * Spec-derived types: handlers end in `satisfies Reply<...>`, so the compiler rejects a response
- * the spec does not allow, and read validated input as `Body<...>` / `Query<...>`.
+ * Spec-derived types for services, by operationId: a service's input is `Body<id>` / `Query<id>`
+ * and its result `Reply<id, status>`, so it cannot drift from openapi.yaml. (Handlers get the
+ * same types from their binding; see operations.ts.)
  */
-type Op<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
+export type Body<Id extends Op> = operations[Id] extends { requestBody: { content: { "application/json": infer B } } } ? B : undefined;
 
-export type Body<P extends keyof paths, M extends keyof paths[P]> =
-  Op<P, M> extends { requestBody: { content: { "application/json": infer B } } } ? B : never;
+export type Query<Id extends Op> = operations[Id] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
-export type Query<P extends keyof paths, M extends keyof paths[P]> =
-  Op<P, M> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
-
-export type Reply<P extends keyof paths, M extends keyof paths[P], S extends number> =
-  Op<P, M> extends { responses: { [K in S]: { content: { "application/json": infer R } } } } ? R : never;
+export type Reply<Id extends Op, S extends number> = operations[Id] extends {
+  responses: { [K in S]: { content: { "application/json": infer R } } };
+}
+  ? R
+  : never;

@@ -1,73 +1,63 @@
 import { expect } from "bun:test";
 import type { ValidateFunction } from "ajv/dist/2020";
-import { HTTP_METHODS, createSpecAjv, spec, type Operation } from "../../src/http/spec";
+import { allowedMethods, matchingPaths, type Schema, specOperations, specSchemas } from "../../src/http/spec";
+import { createAjv } from "../../src/http/validation";
 
 /**
  * Checks every response a test sees against openapi.yaml: the status must be one the operation
- * lists, headers it marks required must be present, and a JSON body must match the schema.
+ * lists (or its `default`), headers it marks required must be present, and a JSON body must match
+ * the schema. A method a known path does not list must be 405 with `Allow`; HEAD is GET without a body.
  */
-const ajv = createSpecAjv();
-const compiled = new Map<string, ValidateFunction>();
-const templates = Object.keys(spec.paths).map((path) => ({
-  path,
-  regex: new RegExp("^" + path.replace(/\{\w+\}/g, "[^/]+") + "$"),
-}));
+const ajv = createAjv();
+const compiled = new WeakMap<Schema, ValidateFunction>();
 
-const escape = (s: string) => s.replace(/~/g, "~0").replace(/\//g, "~1");
-
-function validator(ref: string): ValidateFunction {
-  let fn = compiled.get(ref);
-  if (!fn) compiled.set(ref, (fn = ajv.compile({ $ref: ref })));
+function validator(schema: Schema): ValidateFunction {
+  let fn = compiled.get(schema);
+  if (!fn) {
+    fn = ajv.compile(schema);
+    compiled.set(schema, fn);
+  }
   return fn;
 }
 
-type ResponseSpec = { $ref?: string; headers?: Record<string, { $ref?: string; required?: boolean }>; content?: Record<string, unknown> };
-
-function resolveResponse(response: ResponseSpec): { spec: ResponseSpec; pointer: string } | undefined {
-  if (!response.$ref) return undefined;
-  const name = response.$ref.split("/").pop()!;
-  return { spec: spec.components.responses![name] as ResponseSpec, pointer: `spec#/components/responses/${escape(name)}` };
-}
-
-/** The spec path (e.g. `/projects/{projectId}`) that a concrete path matches, preferring literal matches. */
-export function matchPath(pathname: string): string | undefined {
-  const hits = templates.filter((t) => t.regex.test(pathname));
-  hits.sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0));
-  return hits[0]?.path;
-}
+const errorEnvelope = (where: string, body: unknown) =>
+  expect(validator(specSchemas.Error!)(body), `${where}: ${JSON.stringify(body)}`).toBe(true);
 
 export function assertMatchesSpec(method: string, pathname: string, status: number, headers: Headers, body: unknown): void {
   const where = `${method} ${pathname} → ${status}`;
-  const path = matchPath(pathname);
-  const operation = path ? (spec.paths[path]![method.toLowerCase()] as Operation | undefined) : undefined;
-  if (!path || !operation) {
+  const head = method === "HEAD";
+  const asMethod = (head ? "get" : method.toLowerCase());
+  const paths = matchingPaths(pathname);
+  const operation = specOperations.find((op) => op.method === asMethod && paths.includes(op.path));
+  if (!operation) {
+    if (paths.length) {
+      // A path of the API with a method it does not answer.
+      expect(status, where).toBe(405);
+      expect(headers.get("allow"), where).toBe(allowedMethods(pathname).join(", "));
+      if (!head) errorEnvelope(where, body);
+      return;
+    }
     // Not an operation of the API: must be the envelope's route_not_found.
     expect(status, where).toBe(404);
-    expect(validator("spec#/components/schemas/Error")(body), `${where}: ${JSON.stringify(body)}`).toBe(true);
+    if (!head) errorEnvelope(where, body);
     return;
   }
-  const listed = operation.responses[String(status)] as ResponseSpec | undefined;
-  expect(listed, `${where} is not a status openapi.yaml lists for this operation (body: ${JSON.stringify(body)})`).toBeDefined();
-  const shared = resolveResponse(listed!);
-  const response = shared?.spec ?? listed!;
-  const pointer = shared?.pointer ?? `spec#/paths/${escape(path)}/${method.toLowerCase()}/responses/${status}`;
-  for (const [name, header] of Object.entries(response.headers ?? {})) {
-    const required = header.required ?? (header.$ref ? (spec.components.headers![header.$ref.split("/").pop()!] as { required?: boolean }).required : false);
-    if (required) expect(headers.get(name), `${where}: header ${name}`).toBeTruthy();
+  const response = operation.responses[String(status)] ?? (status >= 500 ? operation.responses.default : undefined);
+  expect(response, `${where} is not a status openapi.yaml lists for this operation (body: ${JSON.stringify(body)})`).toBeDefined();
+  for (const [name, header] of Object.entries(response!.headers ?? {})) {
+    if (header.required) expect(headers.get(name), `${where}: header ${name}`).toBeTruthy();
+  }
+  if (head) {
+    expect(body, `${where}: a HEAD answer has no body`).toBe("");
+    return;
   }
   const contentType = headers.get("content-type") ?? "";
-  if (contentType.startsWith("application/json") && response.content?.["application/json"]) {
-    const validate = validator(`${pointer}/content/application~1json/schema`);
+  const json = response!.content?.["application/json"]?.schema;
+  if (contentType.startsWith("application/json") && json) {
+    const validate = validator(json);
     expect(validate(body), `${where}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 500)}`).toBe(true);
   } else {
-    const declared = Object.keys(response.content ?? {});
+    const declared = Object.keys(response!.content ?? {});
     expect(declared.some((type) => contentType.startsWith(type)), `${where}: content-type ${contentType} not in ${declared}`).toBe(true);
   }
-}
-
-/** Every (method, path) the spec lists, in Elysia's `:param` form. */
-export function specOperations(): string[] {
-  return Object.entries(spec.paths).flatMap(([path, item]) =>
-    HTTP_METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`),
-  );
 }

@@ -2,14 +2,14 @@ import { createApp, type App } from "../../src/app";
 import type { Clock } from "../../src/clock";
 import { loadConfig, type Config } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import { createDeps, type Deps } from "../../src/deps";
+import { createDeps, type Wired } from "../../src/wiring";
 import type { Logger } from "../../src/http/logger";
 import { assertMatchesSpec } from "./contract";
 import { freshDatabase } from "./database";
 
 export const TEST_JWT_SECRET = "test-secret-that-is-at-least-32-characters-long";
 
-/** A clock tests can move; starts at the real time so JWT expiry (checked by jose) agrees. */
+/** A clock tests can move; it follows the real time until `freeze()`, then moves only with `advance()`. */
 export class TestClock implements Clock {
   private offsetMs = 0;
   private frozenAt: number | undefined;
@@ -17,7 +17,7 @@ export class TestClock implements Clock {
   advance(ms: number) {
     this.offsetMs += ms;
   }
-  /** Stops the clock (`advance` still moves it), so limits that refill with time do not refill while a slow machine runs the test. */
+  /** For tests whose outcome depends on elapsed time (rate limits): a slow machine must not change it. */
   freeze() {
     this.frozenAt ??= Date.now();
   }
@@ -35,7 +35,7 @@ export type Received<T = any> = { status: number; body: T; headers: Headers };
 
 export type TestApp = {
   app: App;
-  deps: Deps;
+  deps: Wired;
   database: Database;
   clock: TestClock;
   /** Every log line the app wrote, as parsed JSON. */
@@ -52,6 +52,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const logs: Record<string, unknown>[] = [];
   const logger: Logger = {
     info: (fields) => void logs.push({ level: "info", ...fields }),
+    warn: (fields) => void logs.push({ level: "warn", ...fields }),
     error: (fields) => void logs.push({ level: "error", ...fields }),
   };
   const deps = await createDeps(database, config, clock, logger);
@@ -81,6 +82,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     logs,
     request,
     async close() {
+      await deps.worker?.stop(0).catch(() => {});
       await deps.keyUsage.stop().catch(() => {});
       await deps.invalidation.stop();
       await database.close();

@@ -1,61 +1,83 @@
+import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { throwawayPostgres } from "./database";
 import { TEST_JWT_SECRET } from "./harness";
 
-export type StartedServer = { baseUrl: string; output: () => string; stop(): Promise<void> };
+export type StartedServer = {
+  /** `http://localhost:PORT`, the port the OS picked. */
+  baseUrl: string;
+  proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Every line the process printed so far (stdout and stderr). */
+  output: string[];
+  exited: Promise<number>;
+  /** SIGTERM, wait for the exit, then remove what `startServer` made (data directory, throwaway database). */
+  stop(): Promise<void>;
+};
+
+const root = join(import.meta.dir, "../..");
 
 /**
- * Starts `bun src/index.ts` as a user would, on a free port, on the embedded database in a temp
- * directory (or a throwaway database when TEST_DATABASE_URL is set), and waits until it listens.
+ * The one way tests (and the benchmark) start the real server as a process, as a user would:
+ * `bun src/index.ts` (or another `entry`) on port 0, resolved once it logs the port it listens on.
+ * Without DATABASE_URL in `env` it runs on the embedded database in a new temporary directory, or
+ * on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<StartedServer> {
+export async function startServer(env: Record<string, string> = {}, { entry = "src/index.ts" } = {}): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-server-"));
   const adminUrl = process.env.TEST_DATABASE_URL;
-  const postgresDb = adminUrl ? await throwawayPostgres(adminUrl) : undefined;
-  const child = Bun.spawn([process.execPath, "src/index.ts"], {
-    cwd: join(import.meta.dir, "../.."),
-    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: postgresDb?.url ?? "", ...env },
+  const throwaway = !("DATABASE_URL" in env) && adminUrl ? await throwawayPostgres(adminUrl) : undefined;
+  const proc = Bun.spawn([process.execPath, entry], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: throwaway?.url ?? "", ...env },
+    stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
   });
-  let output = "";
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  const port = await new Promise<number>((resolve, reject) => {
-    // Generous: a new embedded database runs initdb, which takes a minute on a busy 2-core machine.
-    const timer = setTimeout(() => {
-      child.kill(); // nobody will call stop() on a server that never started
-      reject(new Error(`server did not start: ${output}`));
-    }, 90_000);
-    (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return reject(new Error(`server exited: ${output}`));
-        output += decoder.decode(value);
-        const match = /"event":"listening","port":(\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-          break;
-        }
+  const output: string[] = [];
+  let listening!: (port: number) => void;
+  const ready = new Promise<number>((resolve) => (listening = resolve));
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let rest = "";
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) {
+      const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        output.push(line);
+        const port = /"event":"listening","port":(\d+)/.exec(line)?.[1];
+        if (port) listening(Number(port));
       }
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        output += decoder.decode(value);
-      }
-    })();
-  });
+    }
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  const exited = proc.exited;
+  const failed = exited.then((code) => Promise.reject(new Error(`server exited with ${code}: ${output.join("\n")}`)));
+  failed.catch(() => {});
+  const cleanUp = async () => {
+    await throwaway?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  let port: number;
+  try {
+    port = await Promise.race([ready, failed, Bun.sleep(90_000).then(() => Promise.reject(new Error(`server did not start in 90 s: ${output.join("\n")}`)))]);
+  } catch (error) {
+    proc.kill("SIGKILL");
+    await exited;
+    await cleanUp();
+    throw error;
+  }
   return {
     baseUrl: `http://localhost:${port}`,
-    output: () => output,
+    proc,
+    output,
+    exited,
     async stop() {
-      child.kill("SIGTERM");
-      await child.exited;
-      await postgresDb?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      proc.kill("SIGTERM");
+      await exited;
+      await cleanUp();
     },
   };
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
 import { canRunPrivatePostgres, privatePostgres, type PrivatePostgres } from "./private-postgres";
-import { ADMIN_URL, call, createKeyVia, seedUser, startServer, type ServerProcess } from "./processes";
+import { type StartedServer, startServer } from "../helpers/server";
+import { ADMIN_URL, call, createKeyVia, seedUser } from "./processes";
 
 /**
  * PostgreSQL goes away under load and comes back. Runs on a private instance (ports 4321) so the
@@ -9,7 +10,7 @@ import { ADMIN_URL, call, createKeyVia, seedUser, startServer, type ServerProces
  */
 const enabled = Boolean(ADMIN_URL) && canRunPrivatePostgres;
 let pg: PrivatePostgres;
-let server: ServerProcess;
+let server: StartedServer;
 let dbUrl: string;
 
 beforeAll(async () => {
@@ -19,12 +20,11 @@ beforeAll(async () => {
   await admin.unsafe("create database azs");
   await admin.end();
   dbUrl = pg.url.replace(/\/postgres$/, "/azs");
-  server = await startServer(4320, { DATABASE_URL: dbUrl, AUTH_CACHE_TTL_MS: "1000" });
+  server = await startServer({ DATABASE_URL: dbUrl, AUTH_CACHE_TTL_MS: "1000", LOG_REQUESTS: "false" });
 }, 60_000);
 
 afterAll(async () => {
-  server?.proc.kill();
-  await server?.exited;
+  await server?.stop();
   await pg?.destroy();
 }, 30_000);
 
@@ -33,8 +33,8 @@ type Outcome = { phase: string; status: number; ms: number; code?: string; creat
 test.skipIf(!enabled)(
   "during an outage: 503 envelopes within 5 s, /ready says so, recovery without a restart, every acknowledged write kept",
   async () => {
-    const user = await seedUser(server.base, "outage");
-    const { key } = await createKeyVia(server.base, user);
+    const user = await seedUser(server.baseUrl, "outage");
+    const { key } = await createKeyVia(server.baseUrl, user);
     let phase = "before";
     let stopLoad = false;
     const outcomes: Outcome[] = [];
@@ -44,7 +44,7 @@ test.skipIf(!enabled)(
       // may wait out a connect attempt and answer 503 after the database is back.
       const sentIn = phase;
       const start = performance.now();
-      const res = await call(server.base, method, path, { ...opts, timeoutMs: 8000 });
+      const res = await call(server.baseUrl, method, path, { ...opts, timeoutMs: 8000 });
       into.push({ phase: sentIn, status: res.status, ms: performance.now() - start, code: res.body?.error?.code, createdId: res.status === 201 ? res.body.data.id : undefined });
     };
     const writer = async () => {

@@ -2,27 +2,22 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { users } from "../../src/db/schema";
-import { HTTP_METHODS, spec, type Operation } from "../../src/http/spec";
+import { allowedMethods, type Parameter, specOperations } from "../../src/http/spec";
 import { addMember, createKey, signUp, type Account } from "../helpers/factories";
 import { createTestApp, type Sent, type TestApp } from "../helpers/harness";
-import { deref, junk, nearlyValid, valid } from "./schema-arbitrary";
+import { junk, nearlyValid, valid } from "./schema-arbitrary";
 
 /**
  * Property-based requests for every operation in openapi.yaml, valid and hostile, through the
  * harness (which checks each response against the spec). The promise: never a 5xx, always the
- * contract. A fixed seed when CI=true; a random one locally (fast-check prints it on failure).
+ * contract; HEAD answers as GET would, and a method a path does not list is 405 with `Allow`.
+ * FUZZ_SEED pins the seed (.ci/run does); otherwise each run picks one and prints it.
  */
 const TOTAL_RUNS = 400;
-const baseSeed = process.env.CI === "true" ? 20_261_127 : Date.now() % 1e9;
+const baseSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 1e9;
+console.log(`fuzz seed ${baseSeed} (run again with FUZZ_SEED=${baseSeed} to replay)`);
 
-type Param = { name: string; in: string; schema?: Record<string, unknown> };
-const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
-  HTTP_METHODS.filter((m) => item[m]).map((m) => {
-    const op = item[m] as Operation;
-    const params = [...((item.parameters as Param[] | undefined) ?? []), ...((op.parameters as Param[] | undefined) ?? [])].map((p) => deref(p) as Param);
-    return { name: `${m.toUpperCase()} ${path}`, path, method: m.toUpperCase(), op, params };
-  }),
-);
+const operations = specOperations.map((op) => ({ name: `${op.id} (${op.method.toUpperCase()} ${op.path})`, path: op.path, method: op.method.toUpperCase(), op, params: op.parameters }));
 const runsPerOperation = Math.ceil(TOTAL_RUNS / operations.length);
 
 let t: TestApp;
@@ -55,6 +50,7 @@ afterAll(() => t.close(), 30_000);
 /** Any generated value as text (String() throws on objects without a prototype). */
 const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));
 const asciiHeader = fc.string({ unit: "binary-ascii", maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, ""));
+
 /** Cursors shaped like ours around any date JavaScript can hold (year ±275760), most of which PostgreSQL cannot. */
 const cursorLike = fc
   .tuple(fc.date({ noInvalidDate: true }), fc.stringMatching(/^[0-9a-f]{24}$/))
@@ -72,8 +68,8 @@ function pathValue(name: string) {
 }
 
 /** Each declared query parameter, present two times in three and mostly valid, plus a stray one. */
-function queryArbitrary(params: Param[]) {
-  const value = (p: Param) =>
+function queryArbitrary(params: Parameter[]) {
+  const value = (p: Parameter) =>
     fc.oneof({ weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema).map(text) }, { weight: 1, arbitrary: junk.map(text) });
   const declared = fc
     .tuple(...params.map((p) => fc.option(value(p).map((v) => [p.name, v] as [string, string]), { nil: undefined, freq: 3 })))
@@ -82,10 +78,12 @@ function queryArbitrary(params: Param[]) {
   return fc.tuple(declared, stray).map(([a, b]) => [...a, ...b]);
 }
 
-function requestArbitrary(op: (typeof operations)[number]) {
+type Fuzzed = (typeof operations)[number];
+
+function requestArbitrary(op: Fuzzed) {
   const pathParams = fc.tuple(...op.params.filter((p) => p.in === "path").map((p) => pathValue(p.name)));
   const query = queryArbitrary(op.params.filter((p) => p.in === "query"));
-  const schema = op.op.requestBody?.content["application/json"]?.schema;
+  const schema = op.op.requestBody?.schema;
   const body: fc.Arbitrary<Pick<Sent, "body" | "raw">> = schema
     ? fc.oneof(
         { weight: 3, arbitrary: valid(schema).map((b) => ({ body: b })) },
@@ -127,21 +125,46 @@ function authHeader(kind: string): Record<string, string> {
   }
 }
 
+/** The request a generated case describes, at a concrete path. */
+function toRequest(op: Fuzzed, r: Generated) {
+  let n = 0;
+  const path = op.path.replace(/\{\w+\}/g, () => encode(r.pathParams[n++]!));
+  const search = new URLSearchParams(r.query.map(([k, v]) => [k, v.toWellFormed()])).toString();
+  const headers: Record<string, string> = { ...authHeader(r.auth) };
+  if (r.contentType !== undefined && (r.body.body !== undefined || r.body.raw !== undefined)) headers["content-type"] = r.contentType;
+  if (r.requestId !== null) headers["x-request-id"] = r.requestId;
+  return { url: search ? `${path}?${search}` : path, sent: { ...r.body, headers } };
+}
+type Generated = ReturnType<typeof requestArbitrary> extends fc.Arbitrary<infer G> ? G : never;
+
 describe("fuzzing every operation in openapi.yaml", () => {
   test.each(operations.map((op, i) => [op.name, op, i] as const))("%s: no 5xx, every response matches the spec", async (_name, op, i) => {
     await fc.assert(
       fc.asyncProperty(requestArbitrary(op), async (r) => {
-        let n = 0;
-        const path = op.path.replace(/\{\w+\}/g, () => encode(r.pathParams[n++]!));
-        const search = new URLSearchParams(r.query.map(([k, v]) => [k, v.toWellFormed()])).toString();
-        const headers: Record<string, string> = { ...authHeader(r.auth) };
-        if (r.contentType !== undefined && (r.body.body !== undefined || r.body.raw !== undefined)) headers["content-type"] = r.contentType;
-        if (r.requestId !== null) headers["x-request-id"] = r.requestId;
-        const res = await t.request(op.method, search ? `${path}?${search}` : path, { ...r.body, headers });
-        if (op.name.includes("jobs") && op.method === "GET") console.log("DBG", res.status, r.auth, path, search.slice(0, 60));
+        const { url, sent } = toRequest(op, r);
+        const res = await t.request(op.method, url, sent);
         expect(res.status).toBeLessThan(500);
+        if (op.method === "GET") {
+          // HEAD is GET without the answer's body (RFC 9110): same status, no body (the harness checks that).
+          const head = await t.request("HEAD", url, { headers: sent.headers });
+          expect(head.status).toBe(res.status);
+        }
       }),
       { numRuns: runsPerOperation, seed: baseSeed + i, endOnFailure: true },
+    );
+  }, 60_000);
+
+  const paths = [...new Map(operations.map((op) => [op.path, op])).values()];
+  test.each(paths.map((op, i) => [op.path, op, i] as const))("%s: a method it does not list is 405 with Allow", async (_path, op, i) => {
+    const listed = allowedMethods(op.path.replace(/\{\w+\}/g, "x"));
+    const others = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => !listed.includes(m));
+    await fc.assert(
+      fc.asyncProperty(requestArbitrary(op), fc.constantFrom(...others), async (r, method) => {
+        const { url, sent } = toRequest(op, r);
+        const res = await t.request(method, url, method === "HEAD" ? { headers: sent.headers } : sent);
+        expect(res.status).toBe(405);
+      }),
+      { numRuns: 5, seed: baseSeed + 1000 + i, endOnFailure: true },
     );
   }, 60_000);
 });

@@ -8,13 +8,12 @@ import { InvalidationBus, listenerAppName } from "../../src/auth/invalidation";
 import { KeyCache } from "../../src/auth/key-cache";
 import { KeyGuessThrottle } from "../../src/auth/key-guess-throttle";
 import { LruCache } from "../../src/auth/lru";
-import { authenticate } from "../../src/auth/principal";
+import { type AuthDeps, authenticate } from "../../src/auth/principal";
 import { systemClock } from "../../src/clock";
-import type { Deps } from "../../src/deps";
 import type { Database } from "../../src/db/client";
 import { serverProcesses } from "../../src/db/schema";
 import { freshDatabase } from "../helpers/database";
-import { TEST_JWT_SECRET } from "../helpers/harness";
+import { TEST_JWT_SECRET, TestClock } from "../helpers/harness";
 
 const key = (n: number, extra: Partial<ActiveKey> = {}): ActiveKey => ({
   keyId: `key${n}`,
@@ -157,7 +156,7 @@ describe("the hot path", () => {
   test("a malformed key (prefix, length or checksum) is refused before any database work", async () => {
     const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
     const keyGuesses = new KeyGuessThrottle({ burst: 10, perSecond: 1 });
-    const deps = { db: untouchable, keyCache: trustedCache(), keyGuesses, clock: systemClock } as unknown as Deps;
+    const deps = { db: untouchable, keyCache: trustedCache(), keyGuesses, clock: systemClock } as unknown as AuthDeps;
     const good = generateApiKey();
     const flipped = good.slice(0, 10) + (good[10] === "a" ? "b" : "a") + good.slice(11); // checksum no longer matches
     for (const key of ["azs_short", `${good}x`, flipped, `azs_${"!".repeat(42)}`]) {
@@ -169,12 +168,15 @@ describe("the hot path", () => {
 
 describe("access-token cache", () => {
   test("a cached token stops verifying at its exp, like an uncached one", async () => {
-    const tokens = createAccessTokens(TEST_JWT_SECRET, 1, 100);
+    const clock = new TestClock();
+    const tokens = createAccessTokens(TEST_JWT_SECRET, 60, 100, clock);
     const token = await tokens.issue("user1");
     expect(await tokens.verify(token)).toBe("user1");
     expect(await tokens.verify(token)).toBe("user1");
-    await Bun.sleep(2100);
+    clock.advance(61_000);
     expect(await tokens.verify(token)).toBeNull();
+    const uncached = createAccessTokens(TEST_JWT_SECRET, 60, 0, clock);
+    expect(await uncached.verify(token)).toBeNull();
   });
 
   test("a token signed with another secret is refused even after a good one was cached", async () => {
@@ -213,7 +215,7 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
   async function serverProcess(ttlMs = 60_000) {
     const cache = new KeyCache(10, ttlMs);
     const logs: Record<string, unknown>[] = [];
-    const bus = new InvalidationBus(database, cache, { info: (f) => void logs.push(f), error: (f) => void logs.push(f) }, LEASE_MS);
+    const bus = new InvalidationBus(database, cache, { info: (f) => void logs.push(f), warn: (f) => void logs.push(f), error: (f) => void logs.push(f) }, LEASE_MS);
     buses.push(bus);
     await bus.start();
     return { cache, bus, logs };

@@ -1,12 +1,8 @@
-import type { Subprocess } from "bun";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import postgres from "postgres";
-import { TEST_JWT_SECRET } from "../helpers/harness";
 
-/** Helpers for tests that run the real server as separate processes on a throwaway database. */
+/** Helpers for tests that talk to real server processes (test/helpers/server.ts starts them) on a throwaway database. */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL;
-const root = join(import.meta.dir, "../..");
 
 /** `admin` is connected to the server's maintenance database, `sql` to the throwaway one. */
 export type ThrowawayDatabase = { url: string; name: string; admin: postgres.Sql; sql: postgres.Sql; drop(): Promise<void> };
@@ -29,47 +25,6 @@ export async function throwawayDatabase(adminUrl = ADMIN_URL!): Promise<Throwawa
       await admin.end({ timeout: 5 });
     },
   };
-}
-
-export type ServerProcess = {
-  base: string;
-  proc: Subprocess<"ignore", "pipe", "pipe">;
-  /** Every line the process printed so far (stdout and stderr). */
-  output: string[];
-  exited: Promise<number>;
-};
-
-/** Starts `bun src/index.ts` and resolves once it logs that it listens. */
-export async function startServer(port: number, env: Record<string, string>): Promise<ServerProcess> {
-  const proc = Bun.spawn([process.execPath, "src/index.ts"], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: `/tmp/azs-rel-${port}`, LOG_REQUESTS: "false", ...env },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const output: string[] = [];
-  let listening!: () => void;
-  const ready = new Promise<void>((resolve) => (listening = resolve));
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let rest = "";
-    const decoder = new TextDecoder();
-    for await (const bytes of stream) {
-      const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) {
-        output.push(line);
-        if (line.includes('"event":"listening"')) listening();
-      }
-    }
-  };
-  void pump(proc.stdout);
-  void pump(proc.stderr);
-  const exited = proc.exited;
-  const failed = exited.then((code) => Promise.reject(new Error(`server exited with ${code}: ${output.join("\n")}`)));
-  await Promise.race([ready, failed, Bun.sleep(30_000).then(() => Promise.reject(new Error("server did not start in 30 s")))]);
-  failed.catch(() => {});
-  return { base: `http://127.0.0.1:${port}`, proc, output, exited };
 }
 
 /** A JSON request; `status` 0 means the connection failed. Never waits longer than `timeoutMs`. */

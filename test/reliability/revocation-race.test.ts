@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateApiKey, hashApiKey, keyHint } from "../../src/auth/api-key-format";
 import { listenerAppName } from "../../src/auth/invalidation";
 import { newId } from "../../src/ids";
-import { ADMIN_URL, call, seedUser, startServer, throwawayDatabase, type Seeded, type ServerProcess, type ThrowawayDatabase } from "./processes";
+import { type StartedServer, startServer } from "../helpers/server";
+import { ADMIN_URL, call, seedUser, throwawayDatabase, type Seeded, type ThrowawayDatabase } from "./processes";
 
 /**
  * Issue 8, item 3: once the answer to a revoke (or a member removal) has arrived, no request with
@@ -16,8 +17,8 @@ const AT_ONCE = 25;
 const CACHE_TTL_MS = 60_000;
 
 let db: ThrowawayDatabase;
-let a: ServerProcess;
-let b: ServerProcess;
+let a: StartedServer;
+let b: StartedServer;
 let owner: Seeded;
 
 beforeAll(async () => {
@@ -26,17 +27,15 @@ beforeAll(async () => {
   // Hundreds of requests with the revoked key from one address: lift the key-guessing limit, which
   // would answer them 429 (also a refusal), so that every refusal here is the revocation's 401.
   const env = { DATABASE_URL: db.url, AUTH_CACHE_TTL_MS: String(CACHE_TTL_MS), KEY_FAILURE_BURST: "1000000" };
-  a = await startServer(4310, env);
-  b = await startServer(4311, env);
-  owner = await seedUser(a.base, "owner");
+  a = await startServer(env);
+  b = await startServer(env);
+  owner = await seedUser(a.baseUrl, "owner");
 }, 60_000);
 
 afterAll(async () => {
   a?.proc.kill("SIGCONT");
   b?.proc.kill("SIGCONT");
-  a?.proc.kill();
-  b?.proc.kill();
-  await Promise.all([a?.exited, b?.exited]);
+  await Promise.all([a?.stop(), b?.stop()]);
   await db?.drop();
 }, 30_000);
 
@@ -75,7 +74,7 @@ async function seedKeys(count: number, asMembers = false): Promise<TrialKey[]> {
 type Shot = { server: "a" | "b"; status: number };
 
 async function shoot(server: "a" | "b", k: TrialKey): Promise<Shot> {
-  const res = await fetch(`${server === "a" ? a.base : b.base}/projects/${k.projectId}`, {
+  const res = await fetch(`${server === "a" ? a.baseUrl : b.baseUrl}/projects/${k.projectId}`, {
     headers: { authorization: `Bearer ${k.key}` },
     signal: AbortSignal.timeout(10_000),
   }).catch(() => undefined);
@@ -107,9 +106,9 @@ async function trials(keys: TrialKey[], end: (k: TrialKey) => Promise<number>): 
 }
 
 const revoke = async (k: TrialKey) =>
-  (await call(a.base, "DELETE", `/private/projects/${k.projectId}/api-keys/${k.id}`, { token: owner.token })).status;
+  (await call(a.baseUrl, "DELETE", `/private/projects/${k.projectId}/api-keys/${k.id}`, { token: owner.token })).status;
 const removeCreator = async (k: TrialKey) =>
-  (await call(a.base, "DELETE", `/private/organizations/${owner.orgId}/members/${k.userId}`, { token: owner.token })).status;
+  (await call(a.baseUrl, "DELETE", `/private/organizations/${owner.orgId}/members/${k.userId}`, { token: owner.token })).status;
 
 const succeeded = (s: Shot) => s.status >= 200 && s.status < 300;
 

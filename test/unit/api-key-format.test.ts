@@ -23,7 +23,7 @@ describe("API key format", () => {
     }
   });
 
-  test.each(["", "azs_", "azx_" + "a".repeat(42), generateApiKey() + "a", generateApiKey().slice(0, -1), "azs_" + "-".repeat(42)])(
+  test.each(["", "azs_", `azx_${"a".repeat(42)}`, `${generateApiKey()}a`, generateApiKey().slice(0, -1), `azs_${"-".repeat(42)}`])(
     "%p is not well formed",
     (candidate) => expect(isWellFormedApiKey(candidate)).toBe(false),
   );

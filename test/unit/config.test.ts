@@ -7,9 +7,13 @@ import { ConfigError, loadConfig } from "../../src/config";
 const quiet = () => {};
 
 describe("configuration", () => {
-  test("defaults: port 3000, embedded database under ./data, 15-minute access tokens", () => {
+  test("defaults: every interface on port 3000, embedded database under ./data, 15-minute access tokens", () => {
     const config = loadConfig({ JWT_SECRET: "x".repeat(32) }, quiet);
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: "./data", accessTokenTtlSeconds: 900 });
+    expect(config).toMatchObject({ host: "0.0.0.0", port: 3000, databaseUrl: undefined, dataDir: "./data", accessTokenTtlSeconds: 900 });
+  });
+
+  test("HOST=127.0.0.1 listens on this machine only", () => {
+    expect(loadConfig({ JWT_SECRET: "x".repeat(32), HOST: "127.0.0.1" }, quiet).host).toBe("127.0.0.1");
   });
 
   test("production refuses to start without JWT_SECRET", () => {
@@ -35,6 +39,7 @@ describe("configuration", () => {
     [{ PORT: "70000" }, "PORT"],
     [{ JWT_SECRET: "short" }, "JWT_SECRET"],
     [{ TRUST_PROXY: "maybe" }, "TRUST_PROXY"],
+    [{ HOST: "http://0.0.0.0/" }, "HOST"],
   ])("a bad value %j is refused, naming the variable", (env, name) => {
     expect(() => loadConfig({ JWT_SECRET: "x".repeat(32), ...env }, quiet)).toThrow(name);
   });

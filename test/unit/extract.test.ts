@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { extract } from "../../src/jobs/extract";
+import { extract } from "../../src/worker/extract";
 
 const html = (s: string) => Buffer.from(s);
 

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { extract } from "../../src/jobs/extract";
-import { MAX_DATA_CHARS, MAX_MATCHES, MAX_VALUE_CHARS, selectorProblem } from "../../src/jobs/selectors";
+import { extract } from "../../src/worker/extract";
+import { selectorProblem } from "../../src/modules/jobs/selector-options";
+import { MAX_DATA_CHARS, MAX_MATCHES, MAX_VALUE_CHARS } from "../../src/worker/selectors";
 import type { JobSelector } from "../../src/modules/jobs/view";
 
 const PAGES = new URL("../fixtures/pages/", import.meta.url);

@@ -2,13 +2,13 @@ import { asc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { memberships, organizations, users } from "../../db/schema";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { limitNewOrganizations } from "../creation-limits";
 
-type Organization = Reply<"/private/organizations", "get", 200>["data"][number];
+type Organization = Reply<"listOrganizations", 200>["data"][number];
 
 /** A signed, unexpired token whose user row was deleted since: the session is over, not broken. */
 const accountGone = () =>
@@ -43,7 +43,7 @@ export async function getMe(deps: Deps, principal: SessionPrincipal) {
 export async function createOrganization(
   deps: Deps,
   principal: SessionPrincipal,
-  input: Body<"/private/organizations", "post">,
+  input: Body<"createOrganization">,
   clientAddress: string | null,
 ): Promise<Organization> {
   await limitNewOrganizations(deps, principal.user.id, clientAddress);

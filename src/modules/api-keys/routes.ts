@@ -1,45 +1,22 @@
-import { Elysia } from "elysia";
-import { principalPlugin } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import type { Body, Reply } from "../../http/types";
+import { created, ok } from "../../http/operations";
+import { operations } from "../operations";
 import * as keys from "./service";
 
-const item = "/private/projects/{projectId}/api-keys/{id}" as const;
+// The one response that carries a secret: keep it out of every cache.
+const noStore = { "cache-control": "no-store" };
 
 export const apiKeyRoutes = (deps: Deps) =>
-  new Elysia()
-    .use(principalPlugin(deps))
-    .get(
-      "/private/projects/:projectId/api-keys",
-      async ({ principal, params }) =>
-        ({ data: await keys.listKeys(deps, principal, params.projectId) }) satisfies Reply<"/private/projects/{projectId}/api-keys", "get", 200>,
-      { session: true },
+  operations()
+    .handle("listApiKeys", async ({ principal, params }) => ok({ data: await keys.listKeys(deps, principal, params.projectId) }))
+    .handle("createApiKey", async ({ principal, params, body }) =>
+      created({ data: await keys.createKey(deps, principal, params.projectId, body) }, noStore),
     )
-    .post(
-      "/private/projects/:projectId/api-keys",
-      async ({ principal, params, input, set }) => {
-        const body = input.body as Body<"/private/projects/{projectId}/api-keys", "post">;
-        const created = await keys.createKey(deps, principal, params.projectId, body);
-        set.status = 201;
-        // The one response that carries a secret: keep it out of every cache.
-        set.headers["cache-control"] = "no-store";
-        return { data: created } satisfies Reply<"/private/projects/{projectId}/api-keys", "post", 201>;
-      },
-      { session: true },
-    )
-    .patch(
-      "/private/projects/:projectId/api-keys/:id",
-      async ({ principal, params, input }) => {
-        await keys.renameKey(deps, principal, params.projectId, params.id, input.body as Body<typeof item, "patch">);
-        return { success: true } satisfies Reply<typeof item, "patch", 200>;
-      },
-      { session: true },
-    )
-    .delete(
-      "/private/projects/:projectId/api-keys/:id",
-      async ({ principal, params }) => {
-        await keys.revokeKey(deps, principal, params.projectId, params.id);
-        return { success: true } satisfies Reply<typeof item, "delete", 200>;
-      },
-      { session: true },
-    );
+    .handle("renameApiKey", async ({ principal, params, body }) => {
+      await keys.renameKey(deps, principal, params.projectId, params.id, body);
+      return ok({ success: true as const });
+    })
+    .handle("revokeApiKey", async ({ principal, params }) => {
+      await keys.revokeKey(deps, principal, params.projectId, params.id);
+      return ok({ success: true as const });
+    });

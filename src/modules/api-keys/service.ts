@@ -8,8 +8,8 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireProject } from "../access";
 
-type ApiKey = Reply<"/private/projects/{projectId}/api-keys", "get", 200>["data"][number];
-type CreatedApiKey = Reply<"/private/projects/{projectId}/api-keys", "post", 201>["data"];
+type ApiKey = Reply<"listApiKeys", 200>["data"][number];
+type CreatedApiKey = Reply<"createApiKey", 201>["data"];
 
 /** Bounds the list (it is not paginated) and the damage of a runaway script creating keys. */
 export const MAX_ACTIVE_KEYS_PER_PROJECT = 100;
@@ -39,7 +39,7 @@ export async function createKey(
   deps: Deps,
   principal: SessionPrincipal,
   projectId: string,
-  input: Body<"/private/projects/{projectId}/api-keys", "post">,
+  input: Body<"createApiKey">,
 ): Promise<CreatedApiKey> {
   await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
@@ -76,7 +76,7 @@ export async function renameKey(
   principal: SessionPrincipal,
   projectId: string,
   keyId: string,
-  input: Body<"/private/projects/{projectId}/api-keys/{id}", "patch">,
+  input: Body<"renameApiKey">,
 ): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
   // No cache invalidation: the key cache holds ids, never the name.

@@ -1,41 +1,19 @@
-import { Elysia } from "elysia";
-import { principalPlugin } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { clientAddress } from "../../http/client-address";
-import type { Body, Reply } from "../../http/types";
+import { created, ok } from "../../http/operations";
+import { operations } from "../operations";
 import * as auth from "./service";
 
 export const authRoutes = (deps: Deps) =>
-  new Elysia()
-    .use(principalPlugin(deps))
-    .post(
-      "/auth/register",
-      async ({ input, set, request, server }) => {
-        set.status = 201;
-        const ip = clientAddress(request, server, deps.config.trustProxy);
-        return { data: await auth.register(deps, input.body as Body<"/auth/register", "post">, ip) } satisfies Reply<"/auth/register", "post", 201>;
-      },
-      { open: true },
+  operations()
+    .handle("register", async ({ body, request, server }) =>
+      created({ data: await auth.register(deps, body, clientAddress(request, server, deps.config.trustProxy)) }),
     )
-    .post(
-      "/auth/login",
-      async ({ input, request, server }) => {
-        const ip = clientAddress(request, server, deps.config.trustProxy);
-        return { data: await auth.login(deps, input.body as Body<"/auth/login", "post">, ip) } satisfies Reply<"/auth/login", "post", 200>;
-      },
-      { open: true },
+    .handle("login", async ({ body, request, server }) =>
+      ok({ data: await auth.login(deps, body, clientAddress(request, server, deps.config.trustProxy)) }),
     )
-    .post(
-      "/auth/refresh",
-      async ({ input }) =>
-        ({ data: await auth.refresh(deps, input.body as Body<"/auth/refresh", "post">) }) satisfies Reply<"/auth/refresh", "post", 200>,
-      { open: true },
-    )
-    .post(
-      "/auth/logout",
-      async ({ input }) => {
-        await auth.logout(deps, input.body as Body<"/auth/logout", "post">);
-        return { success: true } satisfies Reply<"/auth/logout", "post", 200>;
-      },
-      { open: true },
-    );
+    .handle("refresh", async ({ body }) => ok({ data: await auth.refresh(deps, body) }))
+    .handle("logout", async ({ body }) => {
+      await auth.logout(deps, body);
+      return ok({ success: true as const });
+    });

@@ -3,7 +3,7 @@ import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throt
 import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { admitRegistration, settleCreatedAccount } from "../../auth/registration-throttle";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import type { Deps } from "../../deps";
 import { memberships, organizations, projects, users } from "../../db/schema";
 import { ApiError } from "../../http/errors";
@@ -12,7 +12,7 @@ import { newId } from "../../ids";
 import { limitSignUps } from "../creation-limits";
 import { grantFreeCredits } from "../credits/ledger";
 
-type TokenPair = Reply<"/auth/login", "post", 200>["data"];
+type TokenPair = Reply<"login", 200>["data"];
 
 const emailTaken = () => new ApiError("email_taken", "An account with this email already exists. Log in instead.");
 
@@ -23,7 +23,7 @@ const emailTaken = () => new ApiError("email_taken", "An account with this email
  * Sign-ups per address are capped (src/modules/creation-limits.ts), and so are `email_taken`
  * answers, against enumeration (src/auth/registration-throttle.ts).
  */
-export async function register(deps: Deps, input: Body<"/auth/register", "post">, clientIp: string | null) {
+export async function register(deps: Deps, input: Body<"register">, clientIp: string | null) {
   await limitSignUps(deps, clientIp); // before the slow hash
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
@@ -60,7 +60,7 @@ async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<
  * Same 401 for an unknown email and a wrong password, in about the same time. The attempt is
  * counted against the login limits before the password is hashed; only a success gives it back.
  */
-export async function login(deps: Deps, input: Body<"/auth/login", "post">, clientIp: string | null): Promise<TokenPair> {
+export async function login(deps: Deps, input: Body<"login">, clientIp: string | null): Promise<TokenPair> {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
   const admitted = await admitLoginAttempt(deps.db, { email, address: clientIp }, now);
@@ -72,7 +72,7 @@ export async function login(deps: Deps, input: Body<"/auth/login", "post">, clie
   return tokenPair(deps, user.id, newId(now));
 }
 
-export async function refresh(deps: Deps, input: Body<"/auth/refresh", "post">): Promise<TokenPair> {
+export async function refresh(deps: Deps, input: Body<"refresh">): Promise<TokenPair> {
   const spent = await spendRefreshToken(deps.db, input.refreshToken, deps.clock.now());
   if (!spent) {
     throw new ApiError("invalid_refresh_token", "The refresh token is invalid, expired or already used. Log in again.");
@@ -80,6 +80,6 @@ export async function refresh(deps: Deps, input: Body<"/auth/refresh", "post">):
   return tokenPair(deps, spent.userId, spent.familyId);
 }
 
-export async function logout(deps: Deps, input: Body<"/auth/logout", "post">): Promise<void> {
+export async function logout(deps: Deps, input: Body<"logout">): Promise<void> {
   await revokeByToken(deps.db, input.refreshToken, deps.clock.now());
 }

@@ -1,14 +1,15 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { olderThanCursor, toPage } from "../../db/keyset";
+import { olderThan, toPage } from "../../db/keyset";
 import { creditLedger, organizations, users } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { requireMembership } from "../access";
 import { grant } from "./ledger";
 
-type CreditsPage = Reply<"/private/organizations/{orgId}/credits", "get", 200>;
+type CreditsPage = Reply<"getCredits", 200>;
 type Entry = typeof creditLedger.$inferSelect;
 
 const entryView = (e: Entry) => ({
@@ -25,7 +26,7 @@ export async function getCredits(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  query: Query<"/private/organizations/{orgId}/credits", "get">,
+  query: Query<"getCredits">,
 ): Promise<CreditsPage> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const limit = query.limit ?? 20;
@@ -36,15 +37,15 @@ export async function getCredits(
     .where(
       and(
         eq(creditLedger.organizationId, orgId),
-        olderThanCursor(creditLedger.createdAt, creditLedger.id, query.cursor),
+        olderThan(creditLedger.createdAt, creditLedger.id, query.cursor === undefined ? undefined : decodeCursor(query.cursor)),
       ),
     )
     .orderBy(desc(creditLedger.createdAt), desc(creditLedger.id))
     .limit(limit + 1);
-  const { page, nextCursor } = toPage(rows, limit);
+  const { page, next } = toPage(rows, limit);
   return {
     data: { organizationId: orgId, balance: org?.balance ?? 0, entries: page.map(entryView) },
-    nextCursor,
+    nextCursor: next && encodeCursor(next),
   };
 }
 
@@ -56,8 +57,8 @@ export async function grantCredits(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  input: Body<"/private/organizations/{orgId}/credits/grants", "post">,
-): Promise<Reply<"/private/organizations/{orgId}/credits/grants", "post", 201>["data"]> {
+  input: Body<"grantCredits">,
+): Promise<Reply<"grantCredits", 201>["data"]> {
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, principal.user.id));
   if (!user || !deps.config.adminEmails.includes(user.email)) {
     await requireMembership(deps.db, principal.user.id, orgId);

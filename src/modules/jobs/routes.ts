@@ -1,8 +1,7 @@
-import { Elysia } from "elysia";
-import { principalPlugin } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
-import type { Body, Query, Reply } from "../../http/types";
+import { accepted, ok } from "../../http/operations";
+import { operations } from "../operations";
 import * as jobs from "./service";
 import { submitJob } from "./submit";
 
@@ -18,37 +17,18 @@ function idempotencyKey(headers: Record<string, string | undefined>): string | u
 }
 
 export const jobRoutes = (deps: Deps) =>
-  new Elysia()
-    .use(principalPlugin(deps))
-    .get(
-      "/projects/:projectId/jobs",
-      async ({ principal, params, input }) => {
-        const query = input.query as Query<"/projects/{projectId}/jobs", "get">;
-        return (await jobs.listJobs(deps, principal, params.projectId, query)) satisfies Reply<"/projects/{projectId}/jobs", "get", 200>;
-      },
-      { keyOrSession: true },
-    )
-    .post(
-      "/projects/:projectId/jobs",
-      async ({ principal, params, input, headers, set }) => {
-        const body = input.body as Body<"/projects/{projectId}/jobs", "post">;
-        const submitted = await submitJob(deps, principal, params.projectId, body, idempotencyKey(headers));
-        set.status = 202;
-        Object.assign(set.headers, submitted.headers, { location: `/projects/${params.projectId}/jobs/${submitted.job.id}` });
-        if (submitted.replayed) set.headers["idempotent-replayed"] = "true";
-        return { data: submitted.job } satisfies Reply<"/projects/{projectId}/jobs", "post", 202>;
-      },
-      { keyOrSession: true },
-    )
-    .get(
-      "/projects/:projectId/jobs/:jobId",
-      async ({ principal, params }) =>
-        ({ data: await jobs.getJob(deps, principal, params.projectId, params.jobId) }) satisfies Reply<"/projects/{projectId}/jobs/{jobId}", "get", 200>,
-      { keyOrSession: true },
-    )
-    .post(
-      "/projects/:projectId/jobs/:jobId/cancel",
-      async ({ principal, params }) =>
-        ({ data: await jobs.cancelJob(deps, principal, params.projectId, params.jobId) }) satisfies Reply<"/projects/{projectId}/jobs/{jobId}/cancel", "post", 200>,
-      { keyOrSession: true },
-    );
+  operations()
+    .handle("listJobs", async ({ principal, params, query }) => ok(await jobs.listJobs(deps, principal, params.projectId, query)))
+    .handle("createJob", async ({ principal, params, body, headers }) => {
+      const submitted = await submitJob(deps, principal, params.projectId, body, idempotencyKey(headers));
+      return accepted(
+        { data: submitted.job },
+        {
+          ...submitted.headers,
+          location: `/projects/${params.projectId}/jobs/${submitted.job.id}`,
+          ...(submitted.replayed ? { "idempotent-replayed": "true" } : {}),
+        },
+      );
+    })
+    .handle("getJob", async ({ principal, params }) => ok({ data: await jobs.getJob(deps, principal, params.projectId, params.jobId) }))
+    .handle("cancelJob", async ({ principal, params }) => ok({ data: await jobs.cancelJob(deps, principal, params.projectId, params.jobId) }));

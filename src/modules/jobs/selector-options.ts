@@ -1,9 +1,27 @@
+import { parseHTML } from "linkedom";
 import { ApiError } from "../../http/errors";
 import type { Body } from "../../http/types";
-import { selectorProblem } from "../../jobs/selectors";
 import type { JobSelector } from "./view";
 
-type GivenSelectors = NonNullable<NonNullable<Body<"/projects/{projectId}/jobs", "post">["options"]>["selectors"]>;
+// A page with an element in it: some selector errors only surface once there is something to match.
+let probe: Document | undefined;
+
+/**
+ * Why the DOM library that runs selectors (linkedom) refuses `selector`, or null when it accepts
+ * it: checked at submit, so a job never fails later on a selector it was allowed to carry.
+ */
+export function selectorProblem(selector: string): string | null {
+  probe ??= parseHTML("<!doctype html><html><head></head><body><p class='a'>a</p></body></html>").document as unknown as Document;
+  try {
+    probe.querySelectorAll(selector);
+    return null;
+  } catch (error) {
+    return (error as Error)?.message || "the parser rejected it";
+  }
+}
+
+
+type GivenSelectors = NonNullable<NonNullable<Body<"createJob">["options"]>["selectors"]>;
 type GivenSelector = GivenSelectors[string];
 
 function fullForm(value: GivenSelector): { selector: string; all?: boolean; attribute?: string } {

@@ -1,22 +1,23 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { olderThanCursor, toPage } from "../../db/keyset";
+import { olderThan, toPage } from "../../db/keyset";
 import { jobs } from "../../db/schema";
+import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Query, Reply } from "../../http/types";
 import { requireProject } from "../access";
 import { release } from "../credits/ledger";
 import { jobView, type JobView } from "./view";
 
-type JobPage = Reply<"/projects/{projectId}/jobs", "get", 200>;
+type JobPage = Reply<"listJobs", 200>;
 
 /** Newest first; the cursor is the (createdAt, id) of the last row, so pages never skip or repeat. */
 export async function listJobs(
   deps: Deps,
   principal: Principal,
   projectId: string,
-  query: Query<"/projects/{projectId}/jobs", "get">,
+  query: Query<"listJobs">,
 ): Promise<JobPage> {
   await requireProject(deps.db, principal, projectId);
   const limit = query.limit ?? 20;
@@ -28,15 +29,15 @@ export async function listJobs(
         eq(jobs.projectId, projectId),
         query.status ? eq(jobs.status, query.status) : undefined,
         query.apiKeyId ? eq(jobs.apiKeyId, query.apiKeyId) : undefined,
-        olderThanCursor(jobs.createdAt, jobs.id, query.cursor),
+        olderThan(jobs.createdAt, jobs.id, query.cursor === undefined ? undefined : decodeCursor(query.cursor)),
       ),
     )
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(limit + 1);
-  const { page, nextCursor } = toPage(rows, limit);
+  const { page, next } = toPage(rows, limit);
   return {
     data: page.map((j) => jobView(j, false)),
-    nextCursor,
+    nextCursor: next && encodeCursor(next),
   };
 }
 

@@ -2,19 +2,19 @@ import { and, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import type { Deps } from "../../deps";
 import { jobs } from "../../db/schema";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import { ApiError } from "../../http/errors";
 import type { Body } from "../../http/types";
 import { newId } from "../../ids";
-import { JobFailure } from "../../jobs/failure";
-import { checkUrl } from "../../jobs/ssrf";
+import { JobFailure } from "./failure";
+import { checkUrl } from "./ssrf";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "../rate-limit";
 import { normalizeSelectors } from "./selector-options";
 import { DEFAULT_OPTIONS, jobView, withDefaults, type JobOptions, type JobView } from "./view";
 
-type CreateJob = Body<"/projects/{projectId}/jobs", "post">;
+type CreateJob = Body<"createJob">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
 
 /** The options with defaults filled in, keys in a fixed order (so a retry compares equal). */

@@ -1,14 +1,14 @@
 import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Deps } from "../../deps";
-import { databaseErrorCode } from "../../http/db-errors";
+import { databaseErrorCode } from "../../db/errors";
 import { retryOnConflict } from "../../db/retry";
 import { apiKeys, memberships, projects, users } from "../../db/schema";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
 
-type Member = Reply<"/private/organizations/{orgId}/members", "get", 200>["data"][number];
+type Member = Reply<"listMembers", 200>["data"][number];
 
 const memberColumns = {
   userId: users.id,
@@ -34,7 +34,7 @@ export async function addMember(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  input: Body<"/private/organizations/{orgId}/members", "post">,
+  input: Body<"addMember">,
 ): Promise<Member> {
   const role = await requireMembership(deps.db, principal.user.id, orgId);
   requireAdmin(role);

@@ -6,7 +6,7 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireMembership, requireProject } from "../access";
 
-type Project = Reply<"/private/projects", "get", 200>["data"][number];
+type Project = Reply<"listProjects", 200>["data"][number];
 
 const toProject = (p: typeof projects.$inferSelect): Project => ({
   id: p.id,
@@ -30,7 +30,7 @@ export async function createProject(
   deps: Deps,
   principal: SessionPrincipal,
   orgId: string,
-  input: Body<"/private/organizations/{orgId}/projects", "post">,
+  input: Body<"createProject">,
 ): Promise<Project> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const now = deps.clock.now();
@@ -54,5 +54,5 @@ export async function getProject(deps: Deps, principal: Principal, projectId: st
   return {
     ...toProject(p),
     organization: { id: p.organizationId, name: p.organizationName },
-  } satisfies Reply<"/projects/{projectId}", "get", 200>["data"];
+  } satisfies Reply<"getProject", 200>["data"];
 }

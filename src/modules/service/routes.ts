@@ -1,16 +1,16 @@
-import { Elysia } from "elysia";
 import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
-import type { Reply } from "../../http/types";
+import { ok } from "../../http/operations";
+import { operations } from "../operations";
 
 export const serviceRoutes = (deps: Deps) =>
-  new Elysia()
-    .get("/health", () => ({ status: "ok" }) satisfies Reply<"/health", "get", 200>)
-    .get("/ready", async () => {
+  operations()
+    .handle("getHealth", () => ok({ status: "ok" as const }))
+    .handle("getReady", async () => {
       try {
         await deps.ping();
       } catch {
         throw new ApiError("service_unavailable", "The database cannot be reached right now. Retry in a few seconds.");
       }
-      return { status: "ready" } satisfies Reply<"/ready", "get", 200>;
+      return ok({ status: "ready" as const });
     });

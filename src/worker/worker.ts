@@ -1,12 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Deps } from "../deps";
+import type { Clock } from "../clock";
+import type { JobSettings } from "../config";
+import type { Db } from "../db/client";
+import type { Logger } from "../http/logger";
 import { withDefaults } from "../modules/jobs/view";
 import { claim, failExhausted, heartbeat, requeue, settle, type Claimed } from "./queue";
 import { Interrupted, execute } from "./run";
-import type { Lookup } from "./ssrf";
+import type { Lookup } from "../modules/jobs/ssrf";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
+/** What a worker needs; the services' `Deps` satisfies it. */
+type WorkerDeps = { db: Db; clock: Clock; config: JobSettings; logger: Logger };
 
 /**
  * Runs queued jobs from the database, `workerConcurrency` at a time. Any number of processes may
@@ -21,7 +26,7 @@ export class Worker {
   private stopped = true;
 
   constructor(
-    private readonly deps: Pick<Deps, "db" | "clock" | "config" | "logger">,
+    private readonly deps: WorkerDeps,
     /** Tests resolve names their own way; production uses the system resolver. */
     private readonly lookup?: Lookup,
   ) {}

@@ -2,14 +2,14 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
-import { JobFailure } from "./failure";
-import { checkUrl, resolveTarget, type Lookup, type Resolved, type TargetPolicy } from "./ssrf";
+import { JobFailure } from "../modules/jobs/failure";
+import { checkUrl, resolveTarget, type Lookup, type Resolved, type TargetPolicy } from "../modules/jobs/ssrf";
 
-export const MAX_REDIRECTS = 5;
+const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = "AzScraperBot/0.1 (self-hosted scraping service)";
 
-export type FetchRequest = {
+type FetchRequest = {
   url: string;
   timeoutMs: number;
   maxBytes: number;
@@ -20,7 +20,7 @@ export type FetchRequest = {
   signal?: AbortSignal;
 };
 
-export type Fetched = { statusCode: number; finalUrl: string; contentType: string | null; body: Buffer; durationMs: number };
+type Fetched = { statusCode: number; finalUrl: string; contentType: string | null; body: Buffer; durationMs: number };
 
 /** One GET to the address already checked and resolved: the socket connects to `target`, nowhere else. */
 function get(url: URL, target: Resolved, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {

@@ -1,4 +1,4 @@
-import type { JobError } from "../modules/jobs/view";
+import type { JobError } from "./view";
 
 /** Why a job failed, in words for its owner; `code` is the JobError code the API shows. */
 export class JobFailure extends Error {

@@ -1,4 +1,3 @@
-import { parseHTML } from "linkedom";
 import type { JobResult, JobSelector } from "../modules/jobs/view";
 import { visibleText } from "./visible-text";
 
@@ -13,23 +12,6 @@ export const MAX_DATA_CHARS = 1_000_000;
 
 /** Attributes that hold a URL: answered absolute, as a script would need them. */
 const URL_ATTRIBUTES = new Set(["href", "src", "action", "poster", "cite"]);
-
-// A page with an element in it: some selector errors only surface once there is something to match.
-let probe: Document | undefined;
-
-/**
- * Why the DOM library that runs selectors (linkedom) refuses `selector`, or null when it accepts
- * it: checked at submit, so a job never fails later on a selector it was allowed to carry.
- */
-export function selectorProblem(selector: string): string | null {
-  probe ??= parseHTML("<!doctype html><html><head></head><body><p class='a'>a</p></body></html>").document as unknown as Document;
-  try {
-    probe.querySelectorAll(selector);
-    return null;
-  } catch (error) {
-    return (error as Error)?.message || "the parser rejected it";
-  }
-}
 
 function attributeValue(el: Element, attribute: string, base: string): string | null {
   const value = el.getAttribute(attribute);

@@ -1,0 +1,36 @@
+import { createAccessTokens } from "./auth/access-tokens";
+import { createKeyCaching } from "./auth/invalidation";
+import { KeyGuessThrottle } from "./auth/key-guess-throttle";
+import { KeyUsage } from "./auth/key-usage";
+import type { Clock } from "./clock";
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+import type { Deps } from "./deps";
+import type { Logger } from "./http/logger";
+import { Worker } from "./worker/worker";
+
+/** The services' dependencies, plus this process's job worker (none when WORKER=off). */
+export type Wired = Deps & { worker: Worker | undefined };
+
+/**
+ * The composition root: wires the dependencies for one database, the same way for the server and
+ * the tests. The invalidation listener is started here (the key cache is not trusted before it
+ * listens); the caller starts the `keyUsage` flush timer and the worker if it wants them.
+ */
+export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Wired> {
+  const { keyCache, invalidation } = createKeyCaching(database, config, logger);
+  await invalidation.start();
+  return {
+    db: database.db,
+    ping: database.ping,
+    config,
+    clock,
+    tokens: createAccessTokens(config.jwtSecret, config.accessTokenTtlSeconds, config.authCacheSize, clock),
+    keyUsage: new KeyUsage(database.db, config.keyUsageFlushMs),
+    keyCache,
+    invalidation,
+    keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
+    logger,
+    worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
+  };
+}
