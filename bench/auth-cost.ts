@@ -24,11 +24,23 @@ async function perCall(iterations: number, header: () => string, deps: Deps): Pr
 export async function measureAuthCost(url: string, keys: string[], userId: string) {
   const database = openPostgres(url);
   const build = async (cacheSize: number) => {
-    const { keyCache, invalidation } = createKeyCaching(database, { authCacheSize: cacheSize, authCacheTtlMs: 5000, authCacheLeaseMs: 2000 }, silentLogger);
+    const { keyCache, invalidation } = createKeyCaching(
+      database,
+      { authCacheSize: cacheSize, authCacheTtlMs: 5000, authCacheLeaseMs: 2000 },
+      silentLogger,
+    );
     await invalidation.start();
     const tokens = createAccessTokens(TEST_JWT_SECRET, 3600, cacheSize);
     const keyGuesses = new KeyGuessThrottle({ burst: 1_000_000_000, perSecond: 1 }); // never in the way: this measures the check itself
-    const deps = { db: database.db, keyCache, invalidation, tokens, keyUsage: new KeyUsage(database.db, 1000), keyGuesses, clock: systemClock } as unknown as Deps;
+    const deps = {
+      db: database.db,
+      keyCache,
+      invalidation,
+      tokens,
+      keyUsage: new KeyUsage(database.db, 1000),
+      keyGuesses,
+      clock: systemClock,
+    } as unknown as Deps;
     return { deps, stop: () => invalidation.stop() };
   };
   const on = await build(10_000);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type StartedServer, startServer } from "../test/helpers/server";
 import { call, createKeyVia, seedUser } from "../test/reliability/processes";
 import { rssMiB } from "./report";
-import { runWrk, type LoadResult } from "./wrk";
+import { type LoadResult, runWrk } from "./wrk";
 
 export type PgliteRow = LoadResult & { case: string; rssMiB: number };
 
@@ -31,11 +31,16 @@ export async function benchPglite(seconds: number, rounds: number, connections: 
       rssMiB: rssMiB(server.proc.pid),
     };
     rows.push(row);
-    console.log(`PGlite  ${label.padEnd(30)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50Ms.toFixed(2)} ms  p99 ${row.p99Ms.toFixed(2)} ms  errors ${row.errors}`);
+    console.log(
+      `PGlite  ${label.padEnd(30)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50Ms.toFixed(2)} ms  p99 ${row.p99Ms.toFixed(2)} ms  errors ${row.errors}`,
+    );
   };
   try {
     for (const cache of [true, false]) {
-      const server = await startServer({ DATA_DIR: dataDir, DATABASE_URL: "", WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0" }, { entry: "bench/server.ts" });
+      const server = await startServer(
+        { DATA_DIR: dataDir, DATABASE_URL: "", WORKER: "off", LOG_REQUESTS: "false", AUTH_CACHE_SIZE: cache ? "10000" : "0" },
+        { entry: "bench/server.ts" },
+      );
       try {
         if (!seeded) {
           const user = await seedUser(server.baseUrl, "bench");
@@ -44,7 +49,9 @@ export async function benchPglite(seconds: number, rounds: number, connections: 
         const { user, key } = seeded;
         const url = `${server.baseUrl}/projects/${user.projectId}`;
         if (cache) {
-          await measure(server, "no auth (public twin)", `${server.baseUrl}/bench/projects/${user.projectId}`, { "x-bench-user": user.userId });
+          await measure(server, "no auth (public twin)", `${server.baseUrl}/bench/projects/${user.projectId}`, {
+            "x-bench-user": user.userId,
+          });
           await measure(server, "JWT, cache on", url, { authorization: `Bearer ${user.token}` });
           await measure(server, "API key, cache on", url, { authorization: `Bearer ${key}` });
         } else {

@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
-import { cpus, release, totalmem, type as osType } from "node:os";
+import { cpus, type as osType, release, totalmem } from "node:os";
 
 /** Resident memory of a process, from /proc (Linux). */
 export const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024);
 
 export async function machine(adminUrl: string, load: string) {
-  const pg = await Bun.$`psql ${adminUrl} -Atc "show server_version"`.quiet().text().catch(() => "unknown");
+  const pg = await Bun.$`psql ${adminUrl} -Atc "show server_version"`
+    .quiet()
+    .text()
+    .catch(() => "unknown");
   const loadavg = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
   return {
     cpu: cpus()[0]?.model,
@@ -23,10 +26,19 @@ type Row = { case: string; keysInDb: number; rps: number; p50Ms: number; p99Ms: 
 type Timing = { pairs: number; unknownMedianUs: number; lookalikeMedianUs: number; medianGapUs: number };
 
 /** The results as Markdown tables, ready to paste into docs/performance.md. */
-export function printReport(rows: Row[], ratios: Record<string, number>, timing: Timing, authCostUs: Record<string, number>, targets: Record<string, boolean>, about: object) {
+export function printReport(
+  rows: Row[],
+  ratios: Record<string, number>,
+  timing: Timing,
+  authCostUs: Record<string, number>,
+  targets: Record<string, boolean>,
+  about: object,
+) {
   console.log("\n| case | keys in DB | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.case} | ${r.keysInDb.toLocaleString("en")} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
+    console.log(
+      `| ${r.case} | ${r.keysInDb.toLocaleString("en")} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`,
+    );
   }
   console.log("\n| ratio | value |\n|---|---:|");
   for (const [k, v] of Object.entries(ratios)) console.log(`| ${k} | ${v.toFixed(3)} |`);

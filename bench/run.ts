@@ -18,7 +18,7 @@ import { benchPglite } from "./pglite";
 import { machine, printReport, rssMiB } from "./report";
 import { benchDatabase, fillKeys, seedProject } from "./seed";
 import { measureTimingGap } from "./timing";
-import { rotatingTokensScript, runWrk, type LoadResult, type LoadSpec } from "./wrk";
+import { type LoadResult, type LoadSpec, rotatingTokensScript, runWrk } from "./wrk";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -47,7 +47,12 @@ try {
       servers.push(s);
       return s;
     });
-  const [smallOn, largeOn, smallOff, largeOff] = [await start(small.url, true), await start(large.url, true), await start(small.url, false), await start(large.url, false)];
+  const [smallOn, largeOn, smallOff, largeOff] = [
+    await start(small.url, true),
+    await start(large.url, true),
+    await start(small.url, false),
+    await start(large.url, false),
+  ];
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const jwt = await createAccessTokens(TEST_JWT_SECRET, 3600).issue(seedSmall.userId);
   const rotSmall = rotatingTokensScript(join(import.meta.dir, ".keys-small.lua"), seedSmall.keys);
@@ -56,15 +61,69 @@ try {
 
   type Case = { label: string; server: StartedServer; keysInDb: number; cache: boolean; spec: Omit<LoadSpec, "seconds" | "connections"> };
   const cases: Case[] = [
-    { label: "no auth (public twin)", server: smallOn, keysInDb: 1000, cache: true, spec: { url: `${smallOn.baseUrl}/bench/projects/${seedSmall.projectId}`, headers: { "x-bench-user": seedSmall.userId } } },
-    { label: "JWT, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(jwt) } },
-    { label: "API key, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(seedSmall.keys[0]!) } },
-    { label: "1,000 keys round robin, cache on", server: smallOn, keysInDb: 1000, cache: true, spec: { url: project(smallOn, seedSmall.projectId), script: rotSmall } },
-    { label: "1,000 of 1M keys round robin, cache on", server: largeOn, keysInDb: largeCount, cache: true, spec: { url: project(largeOn, seedLarge.projectId), script: rotLarge } },
-    { label: "JWT, cache off", server: smallOff, keysInDb: 1000, cache: false, spec: { url: project(smallOff, seedSmall.projectId), headers: bearer(jwt) } },
-    { label: "API key, cache off", server: smallOff, keysInDb: 1000, cache: false, spec: { url: project(smallOff, seedSmall.projectId), headers: bearer(seedSmall.keys[0]!) } },
-    { label: "1,000 keys round robin, cache off", server: smallOff, keysInDb: 1000, cache: false, spec: { url: project(smallOff, seedSmall.projectId), script: rotSmall } },
-    { label: "1,000 of 1M keys round robin, cache off", server: largeOff, keysInDb: largeCount, cache: false, spec: { url: project(largeOff, seedLarge.projectId), script: rotLarge } },
+    {
+      label: "no auth (public twin)",
+      server: smallOn,
+      keysInDb: 1000,
+      cache: true,
+      spec: { url: `${smallOn.baseUrl}/bench/projects/${seedSmall.projectId}`, headers: { "x-bench-user": seedSmall.userId } },
+    },
+    {
+      label: "JWT, cache on",
+      server: smallOn,
+      keysInDb: 1000,
+      cache: true,
+      spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(jwt) },
+    },
+    {
+      label: "API key, cache on",
+      server: smallOn,
+      keysInDb: 1000,
+      cache: true,
+      spec: { url: project(smallOn, seedSmall.projectId), headers: bearer(seedSmall.keys[0]!) },
+    },
+    {
+      label: "1,000 keys round robin, cache on",
+      server: smallOn,
+      keysInDb: 1000,
+      cache: true,
+      spec: { url: project(smallOn, seedSmall.projectId), script: rotSmall },
+    },
+    {
+      label: "1,000 of 1M keys round robin, cache on",
+      server: largeOn,
+      keysInDb: largeCount,
+      cache: true,
+      spec: { url: project(largeOn, seedLarge.projectId), script: rotLarge },
+    },
+    {
+      label: "JWT, cache off",
+      server: smallOff,
+      keysInDb: 1000,
+      cache: false,
+      spec: { url: project(smallOff, seedSmall.projectId), headers: bearer(jwt) },
+    },
+    {
+      label: "API key, cache off",
+      server: smallOff,
+      keysInDb: 1000,
+      cache: false,
+      spec: { url: project(smallOff, seedSmall.projectId), headers: bearer(seedSmall.keys[0]!) },
+    },
+    {
+      label: "1,000 keys round robin, cache off",
+      server: smallOff,
+      keysInDb: 1000,
+      cache: false,
+      spec: { url: project(smallOff, seedSmall.projectId), script: rotSmall },
+    },
+    {
+      label: "1,000 of 1M keys round robin, cache off",
+      server: largeOff,
+      keysInDb: largeCount,
+      cache: false,
+      spec: { url: project(largeOff, seedLarge.projectId), script: rotLarge },
+    },
   ];
 
   for (const c of cases) await runWrk({ ...c.spec, seconds: 2, connections: CONNECTIONS }); // warm-up: JIT, pools, caches
@@ -74,7 +133,9 @@ try {
     for (const c of round % 2 ? cases : [...cases].reverse()) {
       const r = await runWrk({ ...c.spec, seconds: SECONDS, connections: CONNECTIONS });
       results.get(c.label)!.push(r);
-      console.log(`round ${round}  ${c.label.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`);
+      console.log(
+        `round ${round}  ${c.label.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  errors ${r.errors}`,
+      );
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -112,13 +173,22 @@ try {
     "unknown key vs near-miss key: median gap < 50 µs": Math.abs(timing.medianGapUs) < 50,
     "no errors in any run": rows.every((r) => r.errors === 0),
   };
-  const about = await machine(ADMIN_URL, `wrk 1 thread × ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds × ${SECONDS} s per case (medians), after a 2 s warm-up`);
+  const about = await machine(
+    ADMIN_URL,
+    `wrk 1 thread × ${CONNECTIONS} connections; ${ROUNDS} interleaved rounds × ${SECONDS} s per case (medians), after a 2 s warm-up`,
+  );
   printReport(rows, ratios, timing, authCostUs, targets, about);
   if (pglite.length) {
-    console.log("\nPGlite (embedded; 3 rounds per case, medians):\n| case | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|");
-    for (const r of pglite) console.log(`| ${r.case} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
+    console.log(
+      "\nPGlite (embedded; 3 rounds per case, medians):\n| case | req/s | p50 ms | p99 ms | errors | server RSS MiB |\n|---|---:|---:|---:|---:|---:|",
+    );
+    for (const r of pglite)
+      console.log(`| ${r.case} | ${r.rps.toFixed(0)} | ${r.p50Ms.toFixed(2)} | ${r.p99Ms.toFixed(2)} | ${r.errors} | ${r.rssMiB} |`);
   }
-  writeFileSync(join(import.meta.dir, "results.json"), `${JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2)}\n`);
+  writeFileSync(
+    join(import.meta.dir, "results.json"),
+    `${JSON.stringify({ at: new Date().toISOString(), machine: about, rows, ratios, timing, authCostUs, targets, pglite }, null, 2)}\n`,
+  );
   process.exitCode = Object.values(targets).every(Boolean) ? 0 : 1;
 } finally {
   await Promise.all(servers.map((s) => s.stop()));

@@ -19,14 +19,17 @@ export function parseWrk(output: string): LoadResult {
     p50Ms: duration(pick(/^\s+50%\s+(\S+)/m) ?? "NaNms"),
     p99Ms: duration(pick(/^\s+99%\s+(\S+)/m) ?? "NaNms"),
     requests: Number(pick(/(\d+) requests in/)),
-    errors: Number(pick(/Non-2xx or 3xx responses: (\d+)/) ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((n, x) => n + Number(x), 0) : 0),
+    errors:
+      Number(pick(/Non-2xx or 3xx responses: (\d+)/) ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((n, x) => n + Number(x), 0) : 0),
   };
 }
 
 /** A wrk Lua script that sends each request with the next token of the list, round robin. */
 export function rotatingTokensScript(file: string, tokens: string[], extraHeaders: Record<string, string> = {}): string {
   const list = tokens.map((t) => JSON.stringify(t)).join(",\n");
-  const extra = Object.entries(extraHeaders).map(([k, v]) => `[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join(", ");
+  const extra = Object.entries(extraHeaders)
+    .map(([k, v]) => `[${JSON.stringify(k)}] = ${JSON.stringify(v)}`)
+    .join(", ");
   writeFileSync(
     file,
     `local tokens = {\n${list}\n}\nlocal i = math.random(#tokens)\n` +

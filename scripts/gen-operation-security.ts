@@ -7,7 +7,9 @@ import { writeFileSync } from "node:fs";
 import { specOperations } from "../src/http/spec";
 
 const tuple = (items: string[]) => `[${items.join(", ")}]`;
-const lines = specOperations.map((op) => `    ${op.id}: ${tuple(op.security.map((schemes) => tuple(schemes.map((s) => JSON.stringify(s)))))};`);
+const lines = specOperations.map(
+  (op) => `    ${op.id}: ${tuple(op.security.map((schemes) => tuple(schemes.map((s) => JSON.stringify(s)))))};`,
+);
 const out = `// Generated from openapi.yaml by scripts/gen-operation-security.ts (\`bun run gen\`). Do not edit.
 
 /** Each operation's \`security\`: the scheme names of every accepted alternative; \`[]\` needs no credentials. */

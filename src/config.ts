@@ -114,7 +114,8 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
 function host(env: Env): string {
   const raw = env.HOST?.trim();
   if (!raw) return "0.0.0.0";
-  if (!/^[\w.:-]{1,253}$/.test(raw)) throw new ConfigError(`HOST must be an address or host name such as 0.0.0.0 or 127.0.0.1; got "${raw}".`);
+  if (!/^[\w.:-]{1,253}$/.test(raw))
+    throw new ConfigError(`HOST must be an address or host name such as 0.0.0.0 or 127.0.0.1; got "${raw}".`);
   return raw;
 }
 
@@ -130,7 +131,10 @@ function ports(env: Env): number[] | "any" {
 }
 
 function jobSettings(env: Env): JobSettings {
-  const emails = (env.ADMIN_EMAILS ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const emails = (env.ADMIN_EMAILS ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   return {
     freeCredits: integer(env, "FREE_CREDITS", 1000, 0, 100_000_000),
     adminEmails: emails,

@@ -5,6 +5,8 @@ import { randomBytes } from "node:crypto";
  * roughly by creation time and cannot be guessed.
  */
 export function newId(now: Date = new Date()): string {
-  const seconds = Math.floor(now.getTime() / 1000).toString(16).padStart(8, "0");
+  const seconds = Math.floor(now.getTime() / 1000)
+    .toString(16)
+    .padStart(8, "0");
   return seconds + randomBytes(8).toString("hex");
 }

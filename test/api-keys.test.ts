@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hashApiKey } from "../src/auth/api-key-format";
 import { apiKeys } from "../src/db/schema";
-import { addMember, createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, addMember, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 let t: TestApp;
@@ -126,8 +126,12 @@ describe("who may manage a key", () => {
     expect(denied.body.error.code).toBe("forbidden");
     expect((await t.request("DELETE", `${keysPath(owner)}/${ownersKey.id}`, { token: member.token })).status).toBe(403);
 
-    expect((await t.request("PATCH", `${keysPath(owner)}/${membersKey.id}`, { token: member.token, body: { name: "mine" } })).status).toBe(200);
-    expect((await t.request("PATCH", `${keysPath(owner)}/${membersKey.id}`, { token: admin.token, body: { name: "admin-renamed" } })).status).toBe(200);
+    expect((await t.request("PATCH", `${keysPath(owner)}/${membersKey.id}`, { token: member.token, body: { name: "mine" } })).status).toBe(
+      200,
+    );
+    expect(
+      (await t.request("PATCH", `${keysPath(owner)}/${membersKey.id}`, { token: admin.token, body: { name: "admin-renamed" } })).status,
+    ).toBe(200);
     expect((await t.request("DELETE", `${keysPath(owner)}/${ownersKey.id}`, { token: admin.token })).status).toBe(200);
     expect((await t.request("DELETE", `${keysPath(owner)}/${membersKey.id}`, { token: owner.token })).status).toBe(200);
   });

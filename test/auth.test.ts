@@ -113,7 +113,10 @@ describe("refresh and logout", () => {
 
   test("logout revokes the refresh token's family, and succeeds for an unknown token", async () => {
     const account = await signUp(t, "logout");
-    expect(await t.request("POST", "/auth/logout", { body: { refreshToken: account.refreshToken } })).toMatchObject({ status: 200, body: { success: true } });
+    expect(await t.request("POST", "/auth/logout", { body: { refreshToken: account.refreshToken } })).toMatchObject({
+      status: 200,
+      body: { success: true },
+    });
     expect((await t.request("POST", "/auth/refresh", { body: { refreshToken: account.refreshToken } })).status).toBe(401);
     expect((await t.request("POST", "/auth/logout", { body: { refreshToken: "azr_unknown" } })).status).toBe(200);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobs } from "../src/db/schema";
 import { specOperations } from "../src/http/spec";
 import { newId } from "../src/ids";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 let t: TestApp;
@@ -17,11 +17,7 @@ const bodyOperations = specOperations.filter((op) => op.requestBody).map((op) =>
 
 async function concretePath(path: string): Promise<string> {
   const { id } = await createKey(t, ada);
-  return path
-    .replace("{orgId}", ada.orgId)
-    .replace("{projectId}", ada.projectId)
-    .replace("{id}", id)
-    .replace("{userId}", ada.id);
+  return path.replace("{orgId}", ada.orgId).replace("{projectId}", ada.projectId).replace("{id}", id).replace("{userId}", ada.id);
 }
 
 function expectClientError(res: { status: number; body: any }, status: number, code: string) {
@@ -35,13 +31,29 @@ describe("every operation with a body refuses bad bodies with a 4xx and the enve
   test.each(bodyOperations)("%s", async (_, method, path) => {
     const url = await concretePath(path);
     const token = ada.token;
-    expectClientError(await t.request(method, url, { token, raw: '{"name": ', headers: { "content-type": "application/json" } }), 400, "invalid_json");
-    expectClientError(await t.request(method, url, { token, raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }), 415, "unsupported_media_type");
+    expectClientError(
+      await t.request(method, url, { token, raw: '{"name": ', headers: { "content-type": "application/json" } }),
+      400,
+      "invalid_json",
+    );
+    expectClientError(
+      await t.request(method, url, { token, raw: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      415,
+      "unsupported_media_type",
+    );
     expectClientError(await t.request(method, url, { token, body: { surprise: 1 } }), 400, "validation_failed");
     expectClientError(await t.request(method, url, { token, body: [1, 2] }), 400, "validation_failed");
     expectClientError(await t.request(method, url, { token, body: "just a string" }), 400, "validation_failed");
-    expectClientError(await t.request(method, url, { token, raw: "", headers: { "content-type": "application/json" } }), 400, "validation_failed");
-    expectClientError(await t.request(method, url, { token, raw: "x".repeat(70 * 1024), headers: { "content-type": "application/json" } }), 413, "payload_too_large");
+    expectClientError(
+      await t.request(method, url, { token, raw: "", headers: { "content-type": "application/json" } }),
+      400,
+      "validation_failed",
+    );
+    expectClientError(
+      await t.request(method, url, { token, raw: "x".repeat(70 * 1024), headers: { "content-type": "application/json" } }),
+      413,
+      "payload_too_large",
+    );
   });
 });
 
@@ -77,7 +89,10 @@ describe("messages name the field and what to change", () => {
   });
 
   test("a role outside owner, admin, member is refused", async () => {
-    const res = await t.request("POST", `/private/organizations/${ada.orgId}/members`, { token: ada.token, body: { email: "x@example.com", role: "god" } });
+    const res = await t.request("POST", `/private/organizations/${ada.orgId}/members`, {
+      token: ada.token,
+      body: { email: "x@example.com", role: "god" },
+    });
     expectClientError(res, 400, "validation_failed");
     expect(res.body.error.message).toBe("Field 'role' must be one of: owner, admin, member.");
   });
@@ -91,7 +106,11 @@ describe("messages name the field and what to change", () => {
       },
     });
     const res = await t.app.handle(
-      new Request(`http://localhost${keys()}`, { method: "POST", body: stream, headers: { authorization: `Bearer ${ada.token}`, "content-type": "application/json" } }),
+      new Request(`http://localhost${keys()}`, {
+        method: "POST",
+        body: stream,
+        headers: { authorization: `Bearer ${ada.token}`, "content-type": "application/json" },
+      }),
     );
     expect(res.status).toBe(413);
   });
@@ -118,7 +137,14 @@ describe("job list pagination", () => {
     const now = Date.now();
     const rows = Array.from({ length: 45 }, (_, i) => {
       const createdAt = new Date(now - Math.floor(i / 3) * 1000);
-      return { id: newId(createdAt), projectId: ada.projectId, createdBy: ada.id, url: `https://example.com/${i}`, status: "queued" as const, createdAt };
+      return {
+        id: newId(createdAt),
+        projectId: ada.projectId,
+        createdBy: ada.id,
+        url: `https://example.com/${i}`,
+        status: "queued" as const,
+        createdAt,
+      };
     });
     await t.database.db.insert(jobs).values(rows);
     const { key } = await createKey(t, ada);

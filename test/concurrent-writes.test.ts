@@ -4,7 +4,7 @@ import { generateApiKey, hashApiKey, keyHint } from "../src/auth/api-key-format"
 import { apiKeys, memberships, organizations } from "../src/db/schema";
 import { newId } from "../src/ids";
 import { MAX_ACTIVE_KEYS_PER_PROJECT } from "../src/modules/api-keys/service";
-import { signUp, type Account } from "./helpers/factories";
+import { type Account, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**
@@ -21,7 +21,12 @@ beforeAll(async () => {
 afterAll(() => t.close(), 30_000);
 
 const activeKeys = async (projectId: string) =>
-  (await t.database.db.select({ n: count() }).from(apiKeys).where(and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt))))[0]!.n;
+  (
+    await t.database.db
+      .select({ n: count() })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt)))
+  )[0]!.n;
 
 describe("the key limit under parallel creates", () => {
   test(`20 parallel creates on a project holding 95 keys: exactly 5 succeed, ${MAX_ACTIVE_KEYS_PER_PROJECT} stay active`, async () => {
@@ -29,11 +34,21 @@ describe("the key limit under parallel creates", () => {
     await t.database.db.insert(apiKeys).values(
       Array.from({ length: 95 }, () => {
         const key = generateApiKey();
-        return { id: newId(now), projectId: ada.projectId, createdBy: ada.id, name: "seeded", keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now };
+        return {
+          id: newId(now),
+          projectId: ada.projectId,
+          createdBy: ada.id,
+          name: "seeded",
+          keyHash: hashApiKey(key),
+          keyHint: keyHint(key),
+          createdAt: now,
+        };
       }),
     );
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => t.request("POST", `/private/projects/${ada.projectId}/api-keys`, { token: ada.token, body: { name: `race-${i}` } })),
+      Array.from({ length: 20 }, (_, i) =>
+        t.request("POST", `/private/projects/${ada.projectId}/api-keys`, { token: ada.token, body: { name: `race-${i}` } }),
+      ),
     );
     expect(results.filter((r) => r.status === 201)).toHaveLength(5);
     const refused = results.filter((r) => r.status === 409);

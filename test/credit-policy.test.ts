@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { creditLedger } from "../src/db/schema";
-import { signUp, uniqueEmail, type Account } from "./helpers/factories";
+import { type Account, signUp, uniqueEmail } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**
@@ -18,7 +18,10 @@ afterAll(() => t.close());
 
 const from = (address: string) => ({ "x-forwarded-for": address });
 const register = (address: string) =>
-  t.request("POST", "/auth/register", { body: { email: uniqueEmail("office"), password: "long-enough-pw", name: "Office" }, headers: from(address) });
+  t.request("POST", "/auth/register", {
+    body: { email: uniqueEmail("office"), password: "long-enough-pw", name: "Office" },
+    headers: from(address),
+  });
 const createOrg = (a: Account, address?: string) =>
   t.request("POST", "/private/organizations", { token: a.token, body: { name: "Side org" }, headers: address ? from(address) : {} });
 const balance = async (a: Account, orgId: string) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { jobs } from "../src/db/schema";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, freshOrganization, ledgerKinds } from "./helpers/jobs";
 
@@ -22,7 +22,9 @@ beforeAll(async () => {
     rateLimitProjectBurst: 1000,
   });
   ada = await signUp(t, "ada");
-  const registered = await t.request("POST", "/auth/register", { body: { email: "operator@example.com", password: "operator-password", name: "Op" } });
+  const registered = await t.request("POST", "/auth/register", {
+    body: { email: "operator@example.com", password: "operator-password", name: "Op" },
+  });
   expect(registered.status).toBe(201);
   const login = await t.request("POST", "/auth/login", { body: { email: "operator@example.com", password: "operator-password" } });
   const token = login.body.data.accessToken;
@@ -105,7 +107,10 @@ describe("grants", () => {
   test("only an operator listed in ADMIN_EMAILS may grant (members 403, outsiders 404); the grant is a ledger entry", async () => {
     const denied = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, { token: ada.token, body: { amount: 5 } });
     expect(denied.status).toBe(403);
-    const outsider = await t.request("POST", `/private/organizations/${operator.orgId}/credits/grants`, { token: ada.token, body: { amount: 5 } });
+    const outsider = await t.request("POST", `/private/organizations/${operator.orgId}/credits/grants`, {
+      token: ada.token,
+      body: { amount: 5 },
+    });
     expect(outsider.status).toBe(404);
     const before = (await credits(ada)).body.data.balance;
     const granted = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, {
@@ -115,9 +120,15 @@ describe("grants", () => {
     expect(granted.status).toBe(201);
     expect(granted.body.data).toMatchObject({ balance: before + 500, entry: { kind: "grant", amount: 500, note: "Invoice 42" } });
     expect(await balanceAndLedgerSum(t, ada.orgId)).toEqual({ balance: before + 500, ledgerSum: before + 500 });
-    const unknown = await t.request("POST", "/private/organizations/67e0a1b2c3d4e5f6a7b8c9d0/credits/grants", { token: operator.token, body: { amount: 1 } });
+    const unknown = await t.request("POST", "/private/organizations/67e0a1b2c3d4e5f6a7b8c9d0/credits/grants", {
+      token: operator.token,
+      body: { amount: 1 },
+    });
     expect(unknown.status).toBe(404);
-    const zero = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, { token: operator.token, body: { amount: 0 } });
+    const zero = await t.request("POST", `/private/organizations/${ada.orgId}/credits/grants`, {
+      token: operator.token,
+      body: { amount: 0 },
+    });
     expect(zero.status).toBe(400);
   });
 });
@@ -156,7 +167,11 @@ describe("Idempotency-Key", () => {
     const reused = await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: `${URL_}other` }, headers });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe("idempotency_key_reused");
-    const malformed = await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: URL_ }, headers: { "idempotency-key": "has space" } });
+    const malformed = await t.request("POST", jobsPath(ivy), {
+      token: ivy.token,
+      body: { url: URL_ },
+      headers: { "idempotency-key": "has space" },
+    });
     expect(malformed.status).toBe(400);
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { count, eventually, focused, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
 import { apiCall, checkView, createKeyInDialog, horizontalOverflow, keyRow, projectIdFromUrl, signInAs } from "./helpers/dashboard";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 
 /**
  * The dashboard's sign-in, API keys and session, end to end in Debian's Chromium
@@ -48,7 +48,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
     // 4xx answers the tests provoke are logged as "Failed to load resource"; anything else (a CSP
     // violation is "Refused to ...") is a problem.
-    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`));
+    page.on(
+      "console",
+      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`),
+    );
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   }, 150_000);
 
@@ -94,13 +97,24 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
   test("the session is an HttpOnly SameSite=Strict cookie; web storage holds only a signed-in flag, no token", async () => {
     const cookies = await context.cookies();
     expect(cookies).toHaveLength(1);
-    expect(cookies[0]).toMatchObject({ name: "azs_dashboard_session", httpOnly: true, sameSite: "Strict", path: "/dashboard/session", secure: false });
-    expect(await page.evaluate(() => [document.cookie, Object.fromEntries(Object.entries(localStorage)), sessionStorage.length])).toEqual(["", { "azscraper.dashboard.signed-in": "1" }, 0]);
+    expect(cookies[0]).toMatchObject({
+      name: "azs_dashboard_session",
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/dashboard/session",
+      secure: false,
+    });
+    expect(await page.evaluate(() => [document.cookie, Object.fromEntries(Object.entries(localStorage)), sessionStorage.length])).toEqual([
+      "",
+      { "azscraper.dashboard.signed-in": "1" },
+      0,
+    ]);
   }, 30_000);
 
   test("Create key checks an empty name the way sign-up does, before any request, and Escape closes back onto its button", async () => {
     const posts: string[] = [];
-    const onRequest = (r: { method(): string; url(): string }) => r.method() === "POST" && r.url().endsWith("/api-keys") && posts.push(r.url());
+    const onRequest = (r: { method(): string; url(): string }) =>
+      r.method() === "POST" && r.url().endsWith("/api-keys") && posts.push(r.url());
     page.on("request", onRequest);
     await page.getByRole("button", { name: "Create key", exact: true }).click();
     await focused(page.getByLabel("Key name"));
@@ -168,7 +182,12 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
   test("after the dialog closes the key is nowhere in the page, and a reload keeps the session", async () => {
     const key = await createKeyInDialog(page, "nightly-export");
     const inPage = () =>
-      page.evaluate((k) => document.documentElement.outerHTML.includes(k) || [...document.querySelectorAll("input, textarea")].some((i) => (i as HTMLInputElement).value.includes(k)), key);
+      page.evaluate(
+        (k) =>
+          document.documentElement.outerHTML.includes(k) ||
+          [...document.querySelectorAll("input, textarea")].some((i) => (i as HTMLInputElement).value.includes(k)),
+        key,
+      );
     expect(await inPage()).toBe(false);
     await page.reload();
     await visible(keysHeading());
@@ -211,7 +230,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     expect(await page.locator("main img").count()).toBe(0);
     expect(await page.evaluate(() => "pwned" in window)).toBe(false);
     await page.getByRole("button", { name: `Revoke ${name}` }).click();
-    await page.getByRole("dialog").getByRole("button", { name: `Revoke “${name}”` }).click();
+    await page
+      .getByRole("dialog")
+      .getByRole("button", { name: `Revoke “${name}”` })
+      .click();
     await gone(row(name));
   }, 30_000);
 
@@ -361,16 +383,20 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     // The server cannot be made to see a token as expired ahead of time, so this one answer is
     // the one it gives for an expired access token; the refresh that follows is real and fails.
     const keysRoute = (url: URL) => url.pathname.endsWith("/api-keys");
-    await page.route(
-      keysRoute,
-      (route) =>
-        route.request().method() === "POST"
-          ? route.fulfill({
-              status: 401,
-              contentType: "application/json",
-              body: JSON.stringify({ error: { code: "invalid_token", message: "The session token is invalid or has expired. Log in again or refresh it.", requestId: "req_test" } }),
-            })
-          : route.fallback(),
+    await page.route(keysRoute, (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({
+            status: 401,
+            contentType: "application/json",
+            body: JSON.stringify({
+              error: {
+                code: "invalid_token",
+                message: "The session token is invalid or has expired. Log in again or refresh it.",
+                requestId: "req_test",
+              },
+            }),
+          })
+        : route.fallback(),
     );
     await page.getByRole("dialog").getByRole("button", { name: "Create key" }).click();
     await visible(page.getByRole("heading", { name: "Sign in to the dashboard" }));
@@ -390,7 +416,9 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
       await signInAs(page, person.email, `wrong-${i}`);
       if ((await answered).status() === 429) break;
     }
-    await eventually(async () => expect(await page.getByRole("alert").textContent()).toMatch(/^Too many failed logins\. Try again in \d+ minute/));
+    await eventually(async () =>
+      expect(await page.getByRole("alert").textContent()).toMatch(/^Too many failed logins\. Try again in \d+ minute/),
+    );
   }, 30_000);
 
   test("no script errors or Content-Security-Policy violations happened on the way", () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { assertMatchesSpec } from "./helpers/contract";
-import { signUp, type Account } from "./helpers/factories";
+import { type Account, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 let t: TestApp;
@@ -50,7 +50,11 @@ describe("the dashboard page", () => {
   test("the page's script, stylesheet and icon are served by this server, cacheable under their content hash", async () => {
     const page = await t.request("GET", "/");
     expect(page.headers.get("content-security-policy")).toContain("img-src 'self';"); // the icon is ours, not a data: URL
-    for (const [file, type] of [["app.js", "text/javascript"], ["app.css", "text/css"], ["favicon.svg", "image/svg+xml"]] as const) {
+    for (const [file, type] of [
+      ["app.js", "text/javascript"],
+      ["app.css", "text/css"],
+      ["favicon.svg", "image/svg+xml"],
+    ] as const) {
       const href = new RegExp(`/dashboard/assets/${file.replace(".", "\\.")}\\?v=[0-9a-f]+`).exec(page.body)![0];
       const asset = await t.request("GET", href);
       expect(asset.status).toBe(200);
@@ -74,7 +78,12 @@ describe("the dashboard's cookie session", () => {
     expect(Object.keys(res.body.data).sort()).toEqual(["accessToken", "expiresIn", "tokenType"]);
     const cookie = cookieOf(res.headers);
     expect(parts(cookie).pair).toMatch(/^azs_dashboard_session=azr_[\w-]+$/);
-    expect(parts(cookie).attributes).toEqual(["HttpOnly", expect.stringMatching(/^Max-Age=\d+$/), "Path=/dashboard/session", "SameSite=Strict"]);
+    expect(parts(cookie).attributes).toEqual([
+      "HttpOnly",
+      expect.stringMatching(/^Max-Age=\d+$/),
+      "Path=/dashboard/session",
+      "SameSite=Strict",
+    ]);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const me = await t.request("GET", "/private/me", { token: res.body.data.accessToken });
     expect(me.status).toBe(200);
@@ -118,7 +127,10 @@ describe("the dashboard's cookie session", () => {
     const out = await t.request("POST", "/dashboard/session/logout", { headers: { cookie } });
     expect(out.status).toBe(200);
     expect(out.body).toEqual({ success: true });
-    expect(parts(cookieOf(out.headers))).toEqual({ pair: "azs_dashboard_session=", attributes: ["HttpOnly", "Max-Age=0", "Path=/dashboard/session", "SameSite=Strict"] });
+    expect(parts(cookieOf(out.headers))).toEqual({
+      pair: "azs_dashboard_session=",
+      attributes: ["HttpOnly", "Max-Age=0", "Path=/dashboard/session", "SameSite=Strict"],
+    });
     const refresh = await t.request("POST", "/dashboard/session/refresh", { headers: { cookie } });
     expect(refresh.status).toBe(401);
   });
@@ -141,7 +153,10 @@ describe("the dashboard's cookie session", () => {
   });
 
   test("the page's own requests pass, also behind a TLS proxy that forwards https as http", async () => {
-    const fromPage: Record<string, string>[] = [{ "sec-fetch-site": "same-origin", origin: "http://localhost" }, { origin: "https://localhost" }];
+    const fromPage: Record<string, string>[] = [
+      { "sec-fetch-site": "same-origin", origin: "http://localhost" },
+      { origin: "https://localhost" },
+    ];
     for (const headers of fromPage) {
       const res = await t.request("POST", "/dashboard/session", { headers, body: { email: ada.email, password: ada.password } });
       expect(res.status, JSON.stringify(headers)).toBe(200);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
 import { count, eventually, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
 import { apiCall, checkView, signInAs } from "./helpers/dashboard";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 /**
@@ -69,7 +69,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
 
     ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
     page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`));
+    page.on(
+      "console",
+      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`),
+    );
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     await page.goto("/");
     await signInAs(page, ada.email, ada.password);
@@ -116,7 +119,13 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     expect(await result.locator(".links a").evaluateAll((as) => as.map((a) => a.textContent))).toEqual(job.result.links);
     expect(await page.getByRole("region", { name: "Options" }).textContent()).toContain("15 s");
     expect(await page.getByRole("region", { name: "Summary" }).textContent()).toContain("scraper");
-    await text(page.getByRole("region", { name: "Timing" }).locator("dd").nth(1).locator("time"), await page.evaluate((iso) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(new Date(iso)), job.startedAt));
+    await text(
+      page.getByRole("region", { name: "Timing" }).locator("dd").nth(1).locator("time"),
+      await page.evaluate(
+        (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "long" }).format(new Date(iso)),
+        job.startedAt,
+      ),
+    );
     await checkView(page, "job-succeeded", () => visible(result));
   }, 60_000);
 
@@ -139,7 +148,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       hostname: "127.0.0.1",
       port: 0,
       idleTimeout: 0,
-      fetch: () => new Promise<Response>((resolve) => (answer = () => resolve(new Response("<title>Held</title>", { headers: { "content-type": "text/html" } })))),
+      fetch: () =>
+        new Promise<Response>(
+          (resolve) => (answer = () => resolve(new Response("<title>Held</title>", { headers: { "content-type": "text/html" } }))),
+        ),
     });
     try {
       const heldJob = await submit(keys.scraper.key, `http://127.0.0.1:${held.port}/`, { timeoutMs: 60_000 });
@@ -164,7 +176,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
   }, 90_000);
 
   test("Credits shows the organization's balance and its whole ledger, a page at a time, as the API does", async () => {
-    for (let i = 0; i < 30; i++) expect((await api("POST", `/private/organizations/${orgId}/credits/grants`, { amount: 5, note: `Top-up ${i + 1}` })).status).toBe(201);
+    for (let i = 0; i < 30; i++)
+      expect((await api("POST", `/private/organizations/${orgId}/credits/grants`, { amount: 5, note: `Top-up ${i + 1}` })).status).toBe(
+        201,
+      );
     const entries: unknown[] = [];
     let balance = 0;
     for (let cursor: string | null = ""; cursor !== null; ) {
@@ -187,7 +202,11 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
   }, 60_000);
 
   test("Members adds an account by email (however long) and removes it behind a confirmation", async () => {
-    const long = { name: "Grace Hopper", email: `grace.brewster.murray.hopper.of.the.navy.${"x".repeat(40)}@example.com`, password: "grace-password-1" };
+    const long = {
+      name: "Grace Hopper",
+      email: `grace.brewster.murray.hopper.of.the.navy.${"x".repeat(40)}@example.com`,
+      password: "grace-password-1",
+    };
     expect((await api("POST", "/auth/register", long, undefined)).status).toBe(201);
     await openTab("Members");
     await page.getByRole("button", { name: "Add member" }).click();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { Worker } from "../src/worker/worker";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, waitForJob } from "./helpers/jobs";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
@@ -15,7 +15,13 @@ let key: string;
 
 beforeAll(async () => {
   site = startTargetSite();
-  t = await createTestApp({ allowPrivateTargets: true, allowedTargetPorts: "any", workerPollMs: 20, rateLimitKeyBurst: 1000, rateLimitProjectBurst: 1000 });
+  t = await createTestApp({
+    allowPrivateTargets: true,
+    allowedTargetPorts: "any",
+    workerPollMs: 20,
+    rateLimitKeyBurst: 1000,
+    rateLimitProjectBurst: 1000,
+  });
   worker = new Worker(t.deps);
   worker.start();
   ada = await signUp(t, "ada");
@@ -71,7 +77,11 @@ describe("markdown and selectors through a job", () => {
 
   test("the same selectors in short and full form are the same job for an Idempotency-Key retry", async () => {
     const headers = { "idempotency-key": "formats-retry" };
-    const first = await t.request("POST", `/projects/${ada.projectId}/jobs`, { token: key, headers, body: { url: `${site.url}/page`, options: { selectors: { h: "h1" } } } });
+    const first = await t.request("POST", `/projects/${ada.projectId}/jobs`, {
+      token: key,
+      headers,
+      body: { url: `${site.url}/page`, options: { selectors: { h: "h1" } } },
+    });
     const retry = await t.request("POST", `/projects/${ada.projectId}/jobs`, {
       token: key,
       headers,
@@ -86,16 +96,36 @@ describe("markdown and selectors through a job", () => {
 describe("bad formats are refused at submit with a 400 that names the field, and cost nothing", () => {
   const url = "https://example.com/";
   test.each([
-    ["an invalid selector", { titles: { selector: "h2 a[", all: true } }, "Selector 'titles' is not a valid CSS selector: Expected name, found the end of the selector."],
+    [
+      "an invalid selector",
+      { titles: { selector: "h2 a[", all: true } },
+      "Selector 'titles' is not a valid CSS selector: Expected name, found the end of the selector.",
+    ],
     ["a pseudo-element", { price: ".price::before" }, "Selector 'price' is not a valid CSS selector: Pseudo-elements are not supported"],
     ["a blank selector", { price: "   " }, "Selector 'price' must not be blank."],
     ["a selector name with a space", { "my price": ".price" }, "Field 'options.selectors' has a name that is not allowed: 'my price'"],
     ["a name starting with underscores", { __proto__x: ".price" }, "has a name that is not allowed: '__proto__x'"],
-    ["an attribute that is no attribute name", { link: { selector: "a", attribute: "on click" } }, "Field 'options.selectors.link.attribute' contains characters"],
-    ["an unknown key in a selector", { link: { selector: "a", first: true } }, "Unknown field 'first'. Allowed fields: selector, all, attribute."],
+    [
+      "an attribute that is no attribute name",
+      { link: { selector: "a", attribute: "on click" } },
+      "Field 'options.selectors.link.attribute' contains characters",
+    ],
+    [
+      "an unknown key in a selector",
+      { link: { selector: "a", first: true } },
+      "Unknown field 'first'. Allowed fields: selector, all, attribute.",
+    ],
     ["a selector of the wrong type", { link: 5 }, "Field 'options.selectors.link' must be of type string or object."],
-    ["a selector over 500 characters", { long: `.${"a".repeat(500)}` }, "Field 'options.selectors.long' must be at most 500 characters long."],
-    ["51 selectors", Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, "p"])), "Field 'options.selectors' must have at most 50 entries."],
+    [
+      "a selector over 500 characters",
+      { long: `.${"a".repeat(500)}` },
+      "Field 'options.selectors.long' must be at most 500 characters long.",
+    ],
+    [
+      "51 selectors",
+      Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`s${i}`, "p"])),
+      "Field 'options.selectors' must have at most 50 entries.",
+    ],
   ])("%s", async (_name, selectors, message) => {
     const before = await balanceAndLedgerSum(t, ada.orgId);
     const res = await submit({ url, options: { selectors } });

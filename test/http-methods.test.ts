@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /** HTTP's method rules (RFC 9110): HEAD is GET without the body; a method a path lacks is 405 with Allow. */
@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const send = async (method: string, path: string, token?: string) => {
-  const response = await t.app.handle(new Request(`http://localhost${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} }));
+  const response = await t.app.handle(
+    new Request(`http://localhost${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} }),
+  );
   return { status: response.status, headers: response.headers, text: await response.text() };
 };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 /** The README's jobs curl block, run after a sign-up and key creation, against a started server and a local site. */
@@ -38,8 +38,15 @@ test("the jobs walkthrough submits with a key, polls to succeeded, reads title a
   });
   const [out, err, code] = [await new Response(run.stdout).text(), await new Response(run.stderr).text(), await run.exited];
   expect(code, err).toBe(0);
-  const [job, credits] = out.trim().split("\n").map((line) => JSON.parse(line));
-  expect(job).toEqual({ status: "succeeded", title: "Welcome page", links: [`${site.url}/about`, `${site.url}/contact?x=1`, "https://example.org/out"] });
+  const [job, credits] = out
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  expect(job).toEqual({
+    status: "succeeded",
+    title: "Welcome page",
+    links: [`${site.url}/about`, `${site.url}/contact?x=1`, "https://example.org/out"],
+  });
   expect(credits).toEqual({
     balance: 999,
     entries: [
@@ -61,7 +68,10 @@ test("the output formats example prints the product page's Markdown and the thre
   const [out, err, code] = [await new Response(run.stdout).text(), await new Response(run.stderr).text(), await run.exited];
   expect(code, err).toBe(0);
   const lines = out.trim().split("\n");
-  const expected = readFileSync(join(import.meta.dir, "fixtures/pages/product-page.md"), "utf8").replaceAll("https://shop.example", site.url);
+  const expected = readFileSync(join(import.meta.dir, "fixtures/pages/product-page.md"), "utf8").replaceAll(
+    "https://shop.example",
+    site.url,
+  );
   expect(lines.slice(0, -1).join("\n")).toBe(expected.trimEnd());
   expect(JSON.parse(lines.at(-1)!)).toEqual({
     title: "Blue Widget",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Worker } from "../src/worker/worker";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, ledgerKinds, waitForJob } from "./helpers/jobs";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const jobsPath = (a: Account) => `/projects/${a.projectId}/jobs`;
-const submit = (body: unknown, token = key.key, headers?: Record<string, string>) => t.request("POST", jobsPath(ada), { token, body, headers });
+const submit = (body: unknown, token = key.key, headers?: Record<string, string>) =>
+  t.request("POST", jobsPath(ada), { token, body, headers });
 async function run(body: Record<string, unknown>) {
   const created = await submit(body);
   expect(created.status, JSON.stringify(created.body)).toBe(202);
@@ -40,7 +41,14 @@ describe("a key submits a job, a worker runs it, the organization pays once", ()
     expect(created.status).toBe(202);
     const job = created.body.data;
     expect(job).toMatchObject({ status: "queued", apiKeyId: key.id, createdBy: ada.id, creditsCharged: 0, startedAt: null });
-    expect(job.options).toEqual({ timeoutMs: 15000, maxBytes: 2097152, extract: ["title", "text", "links"], onlyMainContent: true, selectors: {}, headers: {} });
+    expect(job.options).toEqual({
+      timeoutMs: 15000,
+      maxBytes: 2097152,
+      extract: ["title", "text", "links"],
+      onlyMainContent: true,
+      selectors: {},
+      headers: {},
+    });
     expect(created.headers.get("location")).toBe(`${jobsPath(ada)}/${job.id}`);
     expect(created.headers.get("ratelimit-limit")).toBe("20");
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateApiKey, hashApiKey } from "../src/auth/api-key-format";
-import { KeyGuessThrottle } from "../src/auth/key-guess-throttle";
 import { KeyCache } from "../src/auth/key-cache";
+import { KeyGuessThrottle } from "../src/auth/key-guess-throttle";
 import { authenticate } from "../src/auth/principal";
 import { systemClock } from "../src/clock";
 import type { Deps } from "../src/deps";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type Received, type TestApp } from "./helpers/harness";
 
 /**
@@ -54,8 +54,16 @@ describe("failed key checks per client address", () => {
     const guesser = newAddress();
     await guesses(guesser, BURST);
     const from = { "x-forwarded-for": guesser };
-    for (const [method, path] of [["GET", `/projects/${ada.projectId}/jobs`], ["POST", `/projects/${ada.projectId}/jobs`], ["GET", "/private/me"]] as const) {
-      const res = await t.request(method, path, { token: generateApiKey(), headers: from, body: method === "POST" ? { url: "https://example.com/" } : undefined });
+    for (const [method, path] of [
+      ["GET", `/projects/${ada.projectId}/jobs`],
+      ["POST", `/projects/${ada.projectId}/jobs`],
+      ["GET", "/private/me"],
+    ] as const) {
+      const res = await t.request(method, path, {
+        token: generateApiKey(),
+        headers: from,
+        body: method === "POST" ? { url: "https://example.com/" } : undefined,
+      });
       expectThrottled(res);
       expect(res.body.error.requestId).toBeString();
     }
@@ -95,12 +103,21 @@ describe("the throttle itself", () => {
     keyCache.trustUntil(Number.POSITIVE_INFINITY);
     const valid = generateApiKey();
     await keyCache.resolve(hashApiKey(valid), async () => ({ keyId: "k", userId: "u", projectId: "p", organizationId: "o" }));
-    const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("the database was touched");
+        },
+      },
+    );
     const keyGuesses = new KeyGuessThrottle({ burst: 1, perSecond: 1 });
     keyGuesses.admit("spent", "192.0.2.1", systemClock.now().getTime()); // the address's one failure, used up
     const keyUsage = { record: () => {} };
     const deps = { db: untouchable, keyCache, keyGuesses, keyUsage, clock: systemClock } as unknown as Deps;
-    await expect(authenticate(deps, `Bearer ${generateApiKey()}`, () => "192.0.2.1")).rejects.toMatchObject({ code: "too_many_invalid_keys" });
+    await expect(authenticate(deps, `Bearer ${generateApiKey()}`, () => "192.0.2.1")).rejects.toMatchObject({
+      code: "too_many_invalid_keys",
+    });
     const noThrottle = { ...deps, keyGuesses: undefined } as unknown as Deps;
     expect(await authenticate(noThrottle, `Bearer ${valid}`, () => "192.0.2.1")).toMatchObject({ via: "apiKey", keyId: "k" });
   });

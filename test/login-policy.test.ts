@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { admitLoginAttempt } from "../src/auth/login-throttle";
-import { signUp, uniqueEmail, type Account } from "./helpers/factories";
+import { type Account, signUp, uniqueEmail } from "./helpers/factories";
 import { createTestApp, type Received, type TestApp } from "./helpers/harness";
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { apiKeys } from "../src/db/schema";
 import { MAX_ACTIVE_KEYS_PER_PROJECT } from "../src/modules/api-keys/service";
-import { addMember, createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, addMember, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /** Issue 8, item 4: removing a member ends their keys in that organization for good. */
@@ -29,7 +29,10 @@ async function ownerWithMember() {
 describe("removing a member revokes their keys", () => {
   test("every key they made in the organization's projects leaves the list and gets 401", async () => {
     const { owner, member } = await ownerWithMember();
-    const second = await t.request("POST", `/private/organizations/${owner.orgId}/projects`, { token: owner.token, body: { name: "Second" } });
+    const second = await t.request("POST", `/private/organizations/${owner.orgId}/projects`, {
+      token: owner.token,
+      body: { name: "Second" },
+    });
     const keys = [await createKey(t, member, owner.projectId, "one"), await createKey(t, member, second.body.data.id, "two")];
     const ownersKey = await createKey(t, owner, owner.projectId, "owners");
     expect(await listedIds(owner)).toContain(keys[0]!.id);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { type Database, openPostgres } from "../src/db/client";
 import { creditLedger, jobs } from "../src/db/schema";
 import { throwawayPostgres } from "./helpers/database";
@@ -60,10 +60,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 const jobRow = async (id: string) => (await db.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
-const settledRow = (id: string) => waitFor(`job ${id}`, async () => {
-  const row = await jobRow(id);
-  return ["succeeded", "failed", "canceled"].includes(row.status) ? row : undefined;
-});
+const settledRow = (id: string) =>
+  waitFor(`job ${id}`, async () => {
+    const row = await jobRow(id);
+    return ["succeeded", "failed", "canceled"].includes(row.status) ? row : undefined;
+  });
 
 describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
   beforeAll(async () => {
@@ -120,7 +121,10 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
     expect(done.attempts).toBe(2);
     expect(done.workerId).not.toBe(claimed.workerId);
     expect(site.hits.get("/hold/killed")).toBe(2);
-    const charges = await db.db.select().from(creditLedger).where(and(eq(creditLedger.jobId, id), eq(creditLedger.kind, "charge")));
+    const charges = await db.db
+      .select()
+      .from(creditLedger)
+      .where(and(eq(creditLedger.jobId, id), eq(creditLedger.kind, "charge")));
     expect(charges.length).toBe(1);
     site.release();
   }, 60_000);

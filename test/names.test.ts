@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createKey, signUp, uniqueEmail, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp, uniqueEmail } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**

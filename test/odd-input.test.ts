@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { users } from "../src/db/schema";
-import { signUp, type Account } from "./helpers/factories";
+import { type Account, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /** Inputs that reach the router or the database in unusual shapes get a 4xx, never a 500. */

@@ -26,7 +26,11 @@ describe("binding handlers to operations", () => {
   });
 
   test("a second handler for an operation is refused", () => {
-    expect(() => operations().handle("getHealth", () => ok({ status: "ok" as const })).handle("getHealth", () => ok({ status: "ok" as const }))).toThrow("bound twice");
+    expect(() =>
+      operations()
+        .handle("getHealth", () => ok({ status: "ok" as const }))
+        .handle("getHealth", () => ok({ status: "ok" as const })),
+    ).toThrow("bound twice");
     const twice = [...routeGroups(t.deps), operations().handle("getHealth", () => ok({ status: "ok" as const }))];
     expect(() => serveOperations(authentication(t.deps), twice)).toThrow("getHealth is bound twice");
   });

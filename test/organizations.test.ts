@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { addMember, signUp, type Account } from "./helpers/factories";
+import { type Account, addMember, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 let t: TestApp;
@@ -22,7 +22,10 @@ describe("organizations and projects", () => {
 
   test("a project created in an organization is listed there and in /private/projects", async () => {
     const ada = await signUp(t, "ada");
-    const created = await t.request("POST", `/private/organizations/${ada.orgId}/projects`, { token: ada.token, body: { name: "Price tracker" } });
+    const created = await t.request("POST", `/private/organizations/${ada.orgId}/projects`, {
+      token: ada.token,
+      body: { name: "Price tracker" },
+    });
     expect(created.status).toBe(201);
     expect(created.body.data).toMatchObject({ organizationId: ada.orgId, name: "Price tracker" });
     const inOrg = await t.request("GET", `/private/organizations/${ada.orgId}/projects`, { token: ada.token });
@@ -53,7 +56,10 @@ describe("members", () => {
   test("owners add members by email; the list shows them with their role", async () => {
     const owner = await signUp(t, "owner");
     const grace = await signUp(t, "grace");
-    const added = await t.request("POST", members(owner), { token: owner.token, body: { email: grace.email.toUpperCase(), role: "admin" } });
+    const added = await t.request("POST", members(owner), {
+      token: owner.token,
+      body: { email: grace.email.toUpperCase(), role: "admin" },
+    });
     expect(added.status).toBe(201);
     expect(added.body.data).toMatchObject({ userId: grace.id, role: "admin" });
     const list = await t.request("GET", members(owner), { token: grace.token });

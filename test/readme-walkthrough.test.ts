@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 
 /** The README's curl walkthrough, run as one bash script against a started server. */
 const readme = readFileSync(join(import.meta.dir, "../README.md"), "utf8");

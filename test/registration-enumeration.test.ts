@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { signUp, uniqueEmail, type Account } from "./helpers/factories";
+import { type Account, signUp, uniqueEmail } from "./helpers/factories";
 import { createTestApp, type Received, type TestApp } from "./helpers/harness";
 
 /**
@@ -21,10 +21,18 @@ afterAll(() => t.close(), 30_000);
 let nextAddress = 1;
 const newAddress = () => `192.0.2.${nextAddress++}`;
 const register = (email: string, address: string) =>
-  t.request("POST", "/auth/register", { body: { email, password: "long-enough-password", name: "Probe" }, headers: { "x-forwarded-for": address } });
+  t.request("POST", "/auth/register", {
+    body: { email, password: "long-enough-password", name: "Probe" },
+    headers: { "x-forwarded-for": address },
+  });
 
 /** Everything but the request id. */
-const shape = (r: Received) => ({ status: r.status, code: r.body.error?.code, message: r.body.error?.message, retryAfter: r.headers.get("retry-after") });
+const shape = (r: Received) => ({
+  status: r.status,
+  code: r.body.error?.code,
+  message: r.body.error?.message,
+  retryAfter: r.headers.get("retry-after"),
+});
 
 describe("probing which emails have an account", () => {
   test("10 email_taken answers per address, then 429 for every sign-up from there, taken email or new", async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jwt } from "@elysiajs/jwt";
 import { generateApiKey } from "../src/auth/api-key-format";
-import { signUp, type Account } from "./helpers/factories";
-import { createTestApp, TEST_JWT_SECRET, type Received, type TestApp } from "./helpers/harness";
+import { type Account, signUp } from "./helpers/factories";
+import { createTestApp, type Received, TEST_JWT_SECRET, type TestApp } from "./helpers/harness";
 
 /** The headers the README's security section promises, on every kind of response. */
 let t: TestApp;

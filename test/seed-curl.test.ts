@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { assertMatchesSpec } from "./helpers/contract";
 import { uniqueEmail } from "./helpers/factories";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 
 /**
  * The public page's curl lines, run verbatim with bash and curl against a started server. The
@@ -65,7 +65,12 @@ describe("the seed page's curl lines, verbatim", () => {
     env.AZSCRAPER_API_KEY = created.data.key;
     const listed = (await curl(listKeys!)) as any;
     expect(listed.data).toHaveLength(1);
-    expect(listed.data[0]).toMatchObject({ id: created.data.id, name: "ci-pipeline", keyHint: created.data.key.slice(-4), lastUsedAt: null });
+    expect(listed.data[0]).toMatchObject({
+      id: created.data.id,
+      name: "ci-pipeline",
+      keyHint: created.data.key.slice(-4),
+      lastUsedAt: null,
+    });
     expect(JSON.stringify(listed)).not.toContain(created.data.key);
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { JobFailure } from "../src/modules/jobs/failure";
+import { blockedReason, type Lookup, resolveTarget, type TargetPolicy } from "../src/modules/jobs/ssrf";
 import { fetchTarget } from "../src/worker/fetcher";
-import { blockedReason, resolveTarget, type Lookup, type TargetPolicy } from "../src/modules/jobs/ssrf";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 let site: TargetSite;
@@ -16,12 +16,18 @@ afterAll(() => {
 });
 
 /** Private targets refused, except the stand-in public site on its own port. */
-const policy = (): TargetPolicy => ({ allowPrivate: false, ports: "any", trusted: (address, port) => address === "127.0.0.1" && port === site.port });
-const fakeDns = (answers: Record<string, string[]>): Lookup => async (host) => {
-  const found = answers[host];
-  if (!found) throw new Error("ENOTFOUND");
-  return found.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
-};
+const policy = (): TargetPolicy => ({
+  allowPrivate: false,
+  ports: "any",
+  trusted: (address, port) => address === "127.0.0.1" && port === site.port,
+});
+const fakeDns =
+  (answers: Record<string, string[]>): Lookup =>
+  async (host) => {
+    const found = answers[host];
+    if (!found) throw new Error("ENOTFOUND");
+    return found.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+  };
 
 async function failure(promise: Promise<unknown>): Promise<JobFailure> {
   try {
@@ -35,9 +41,28 @@ async function failure(promise: Promise<unknown>): Promise<JobFailure> {
 
 describe("address classification (ipaddr.js)", () => {
   test.each([
-    "127.0.0.1", "127.1.2.3", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-    "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd00:ec2::254", "ff02::1",
-    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "100.100.100.200", "168.63.129.16",
+    "127.0.0.1",
+    "127.1.2.3",
+    "10.0.0.1",
+    "172.16.5.4",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "255.255.255.255",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd00:ec2::254",
+    "ff02::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "64:ff9b::a9fe:a9fe",
+    "2002:7f00:1::1",
+    "100.100.100.200",
+    "168.63.129.16",
   ])("%s is refused", (address) => {
     expect(blockedReason(address)).not.toBeNull();
   });
@@ -119,7 +144,13 @@ describe("the fetcher refuses private targets", () => {
 
   test("only http and https, on allowed ports", async () => {
     expect((await failure(get("file:///etc/passwd"))).code).toBe("blocked_target");
-    const ports = fetchTarget({ url: "http://example.com:6379/", timeoutMs: 1000, maxBytes: 1000, headers: {}, policy: { allowPrivate: false, ports: [80, 443] } });
+    const ports = fetchTarget({
+      url: "http://example.com:6379/",
+      timeoutMs: 1000,
+      maxBytes: 1000,
+      headers: {},
+      policy: { allowPrivate: false, ports: [80, 443] },
+    });
     expect((await failure(ports)).message).toContain("Port 6379");
   });
 

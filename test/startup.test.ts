@@ -18,7 +18,15 @@ describe("start-up", () => {
     expect(listening).toHaveLength(1);
     const [line] = listening;
     const api = `http://127.0.0.1:${line!.port}`;
-    expect(line).toMatchObject({ level: "info", host: "127.0.0.1", api, swagger: `${api}/swagger`, dashboard: `${api}/`, worker: "off", riskySettings: ["ALLOW_PRIVATE_TARGETS"] });
+    expect(line).toMatchObject({
+      level: "info",
+      host: "127.0.0.1",
+      api,
+      swagger: `${api}/swagger`,
+      dashboard: `${api}/`,
+      worker: "off",
+      riskySettings: ["ALLOW_PRIVATE_TARGETS"],
+    });
     expect(String(line!.database)).toMatch(/^(PGlite in \/|PostgreSQL at )/);
     expect(String(line!.database)).not.toContain("@"); // never a DATABASE_URL's user or password
     expect(String(line!.message)).toContain(`${api}/swagger`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hasChromium, launchBrowser, visible } from "./helpers/browser";
-import { startServer, type StartedServer } from "./helpers/server";
+import { type StartedServer, startServer } from "./helpers/server";
 
 /**
  * Swagger UI under its Content-Security-Policy, in Debian's Chromium against a real server: the

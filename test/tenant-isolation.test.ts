@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type SpecOperation, specOperations } from "../src/http/spec";
-import { createKey, signUp, type Account } from "./helpers/factories";
+import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**
@@ -25,7 +25,9 @@ beforeAll(async () => {
   outsider = await signUp(t, "outsider");
   victimKey = await createKey(t, victim, victim.projectId, "victim-key");
   outsiderKey = (await createKey(t, outsider)).key;
-  victimJobId = (await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })).body.data.id;
+  victimJobId = (
+    await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })
+  ).body.data.id;
 }, 60_000);
 afterAll(() => t.close());
 
@@ -37,7 +39,13 @@ function fill(path: string, ids: Record<string, string>): string {
 }
 
 const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id, jobId: victimJobId });
-const missingIds = { orgId: "67e0a1b2c3d4e5f6a7b8c9d0", projectId: "67e0a1b2c3d4e5f6a7b8c9d1", id: "67e0a1b2c3d4e5f6a7b8c9d2", userId: "67e0a1b2c3d4e5f6a7b8c9d3", jobId: "67e0a1b2c3d4e5f6a7b8c9d4" };
+const missingIds = {
+  orgId: "67e0a1b2c3d4e5f6a7b8c9d0",
+  projectId: "67e0a1b2c3d4e5f6a7b8c9d1",
+  id: "67e0a1b2c3d4e5f6a7b8c9d2",
+  userId: "67e0a1b2c3d4e5f6a7b8c9d3",
+  jobId: "67e0a1b2c3d4e5f6a7b8c9d4",
+};
 
 function bodyFor(c: Case): unknown {
   const media = c.operation.requestBody;
@@ -63,14 +71,11 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
     },
   );
 
-  test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))(
-    "%s: another project's API key gets 403",
-    async (_, c) => {
-      const res = await t.request(c.method, fill(c.path, victimIds()), { token: outsiderKey, body: bodyFor(c) });
-      expect(res.status).toBe(403);
-      expect(res.body.error.code).toBe(c.path.startsWith("/private/") ? "dashboard_session_required" : "key_project_mismatch");
-    },
-  );
+  test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))("%s: another project's API key gets 403", async (_, c) => {
+    const res = await t.request(c.method, fill(c.path, victimIds()), { token: outsiderKey, body: bodyFor(c) });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe(c.path.startsWith("/private/") ? "dashboard_session_required" : "key_project_mismatch");
+  });
 
   test("after the whole matrix, the victim's key, name, membership and project are untouched", async () => {
     expect((await t.request("GET", `/projects/${victim.projectId}`, { token: victimKey.key })).status).toBe(200);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { jobs } from "../src/db/schema";
 import fc from "fast-check";
-import { claim, settle } from "../src/worker/queue";
+import { jobs } from "../src/db/schema";
 import { grant } from "../src/modules/credits/ledger";
+import { claim, settle } from "../src/worker/queue";
 import { Worker } from "../src/worker/worker";
-import { signUp, type Account } from "./helpers/factories";
+import { type Account, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, freshOrganization, ledgerKinds, waitForJob } from "./helpers/jobs";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
@@ -149,7 +149,9 @@ describe("any sequence of credit movements", () => {
             // What a worker does, without fetching: claim the oldest queued job (only this org has any), then settle it.
             const [job] = await claim(t.database.db, "prop-worker", 1, t.clock.now(), LEASE, 2);
             expect(job!.id).toBe(queued.shift()!);
-            const outcome = o.ok ? { result: { statusCode: 200, finalUrl: URL_, contentType: null, bytes: 0, durationMs: 0 } } : { error: { code: "timeout" as const, message: "slow" } };
+            const outcome = o.ok
+              ? { result: { statusCode: 200, finalUrl: URL_, contentType: null, bytes: 0, durationMs: 0 } }
+              : { error: { code: "timeout" as const, message: "slow" } };
             expect(await settle(t.database.db, job!, outcome, t.clock.now())).toBe(true);
             if (!o.ok) expected++;
           } else if (o.kind === "grant") {

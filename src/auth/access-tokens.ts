@@ -22,8 +22,7 @@ export function createAccessTokens(secret: string, ttlSeconds: number, cacheSize
   const verified = new LruCache<string>(cacheSize);
   return {
     ttlSeconds,
-    issue: (userId) =>
-      signer.sign({ sub: userId, typ: "access", exp: Math.floor(clock.now().getTime() / 1000) + ttlSeconds }),
+    issue: (userId) => signer.sign({ sub: userId, typ: "access", exp: Math.floor(clock.now().getTime() / 1000) + ttlSeconds }),
     async verify(token) {
       const now = clock.now();
       const cached = verified.get(token, now.getTime());

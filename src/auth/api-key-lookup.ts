@@ -1,5 +1,5 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
 import { timingSafeEqual } from "node:crypto";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
 import { apiKeys, memberships, projects } from "../db/schema";
@@ -21,10 +21,7 @@ const findByHash = preparedPerDatabase((db: Db) =>
     })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
-    .innerJoin(
-      memberships,
-      and(eq(memberships.organizationId, projects.organizationId), eq(memberships.userId, apiKeys.createdBy)),
-    )
+    .innerJoin(memberships, and(eq(memberships.organizationId, projects.organizationId), eq(memberships.userId, apiKeys.createdBy)))
     .where(and(eq(apiKeys.keyHash, sql.placeholder("hash")), isNull(apiKeys.revokedAt)))
     .limit(1)
     .prepare("find_active_api_key"),

@@ -1,10 +1,10 @@
-import { sql } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/client";
 import type { Logger } from "../http/logger";
 import { AckBook, AckOutbox, ackChannel } from "./acks";
 import { type Invalidation, KeyCache } from "./key-cache";
-import { openListenerSession, tagSetting, type ListenerSession } from "./listener-session";
+import { type ListenerSession, openListenerSession, tagSetting } from "./listener-session";
 import { deregister, forgetGone, heartbeat, recentPeers } from "./process-registry";
 
 /** The LISTEN/NOTIFY channel every server process on one database shares. */
@@ -142,7 +142,10 @@ export class InvalidationBus {
   }
 
   private notified(channel: string, payload: string): void {
-    if (channel !== CHANNEL) return this.acks.record(payload);
+    if (channel !== CHANNEL) {
+      this.acks.record(payload);
+      return;
+    }
     const message = parse(payload);
     // This process applied its own changes right after their commit.
     if (message.from === this.processId) return;

@@ -48,7 +48,7 @@ function postgresSession(pool: postgres.Sql, handlers: Handlers): ListenerSessio
     connection: { ...options.connection, application_name: handlers.appName },
     onnotify: handlers.onNotify,
     onclose: handlers.onLost,
-  } as unknown as postgres.Options<{}>);
+  } as unknown as postgres.Options<Record<string, never>>);
   return {
     // Without parameters postgres.js sends one simple query: the statements share one session.
     listen: async (channels, setting, tag) =>
@@ -63,7 +63,8 @@ function pgliteSession(client: PGlite, handlers: Handlers): ListenerSession {
   return {
     async listen(channels, setting, tag) {
       for (const channel of channels) {
-        if (!unlisteners.has(channel)) unlisteners.set(channel, await client.listen(channel, (payload) => handlers.onNotify(channel, payload)));
+        if (!unlisteners.has(channel))
+          unlisteners.set(channel, await client.listen(channel, (payload) => handlers.onNotify(channel, payload)));
       }
       await client.exec(tagStatement(setting, tag));
     },

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { returnToken, secondsUntilToken, takeToken, type BucketLimit } from "../db/token-bucket";
+import { type BucketLimit, returnToken, secondsUntilToken, takeToken } from "../db/token-bucket";
 import { ApiError } from "../http/errors";
 
 const MINUTE = 60;
@@ -25,8 +25,11 @@ export type LoginAttempt = { email: string; address: string | null };
 function limitsFor({ email, address }: LoginAttempt): BucketLimit[] {
   // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
   const from = address ?? "unknown";
-  const limit = (bucket: string, { attempts, windowSeconds }: { attempts: number; windowSeconds: number }) =>
-    ({ bucket, burst: attempts, perSecond: attempts / windowSeconds });
+  const limit = (bucket: string, { attempts, windowSeconds }: { attempts: number; windowSeconds: number }) => ({
+    bucket,
+    burst: attempts,
+    perSecond: attempts / windowSeconds,
+  });
   return [
     limit(`login:account-address:${email}|${from}`, LOGIN_POLICY.accountAtAddress),
     limit(`login:account:${email}`, LOGIN_POLICY.account),
@@ -57,11 +60,9 @@ export async function admitLoginAttempt(db: Db, attempt: LoginAttempt, now: Date
 
 function lockedOut(retryAfterSeconds: number): ApiError {
   const wait = retryAfterSeconds < 120 ? `${retryAfterSeconds} seconds` : `${Math.ceil(retryAfterSeconds / 60)} minutes`;
-  return new ApiError(
-    "too_many_login_attempts",
-    `Too many login attempts. Try again in ${wait}.`,
-    { "retry-after": String(retryAfterSeconds) },
-  );
+  return new ApiError("too_many_login_attempts", `Too many login attempts. Try again in ${wait}.`, {
+    "retry-after": String(retryAfterSeconds),
+  });
 }
 
 /**

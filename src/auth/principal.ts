@@ -7,8 +7,8 @@ import { ApiError } from "../http/errors";
 import type { AuthMode } from "../http/operations";
 import { setPrincipalId } from "../http/request-context";
 import type { AccessTokens } from "./access-tokens";
-import { KEY_PREFIX, hashApiKey, isWellFormedApiKey } from "./api-key-format";
-import { findActiveKey, type ActiveKey } from "./api-key-lookup";
+import { hashApiKey, isWellFormedApiKey, KEY_PREFIX } from "./api-key-format";
+import { type ActiveKey, findActiveKey } from "./api-key-lookup";
 import type { KeyCache } from "./key-cache";
 import type { KeyGuessThrottle } from "./key-guess-throttle";
 import type { KeyUsage } from "./key-usage";
@@ -54,7 +54,11 @@ async function lookUpKey(deps: AuthDeps, hash: string, address: () => string | n
  * Turns an `Authorization` header into a principal, or throws a 401 (or a 429 for an address
  * that failed too many key checks). `address` is asked only when a key needs the database.
  */
-export async function authenticate(deps: AuthDeps, header: string | undefined, address: () => string | null = () => null): Promise<Principal> {
+export async function authenticate(
+  deps: AuthDeps,
+  header: string | undefined,
+  address: () => string | null = () => null,
+): Promise<Principal> {
   if (!header) {
     throw new ApiError("missing_credentials", "Send a session token or an API key as 'Authorization: Bearer <token>'.");
   }
@@ -91,7 +95,10 @@ async function principalFor(
   const principal = await authenticate(deps, header, address);
   setPrincipalId(request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
   if (mode === "session" && principal.via !== "jwt") {
-    throw new ApiError("dashboard_session_required", "API keys cannot manage the account. Sign in to the dashboard and use its session token.");
+    throw new ApiError(
+      "dashboard_session_required",
+      "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+    );
   }
   return principal;
 }
@@ -105,6 +112,8 @@ async function principalFor(
 export const authentication = (deps: AuthDeps) =>
   new Elysia().macro({
     authenticate: (mode: Exclude<AuthMode, "open">) => ({
-      resolve: async ({ request, server, headers }) => ({ principal: await principalFor(deps, mode, request, server, headers.authorization) }),
+      resolve: async ({ request, server, headers }) => ({
+        principal: await principalFor(deps, mode, request, server, headers.authorization),
+      }),
     }),
   });

@@ -1,8 +1,8 @@
-import { and, gt, ne, sql } from "drizzle-orm";
 import { hostname } from "node:os";
+import { and, gt, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { serverProcesses } from "../db/schema";
-import { tagSetting, type ListenerSession } from "./listener-session";
+import { type ListenerSession, tagSetting } from "./listener-session";
 
 /**
  * The `server_processes` table: who may be holding cached keys. Each process upserts its row on its

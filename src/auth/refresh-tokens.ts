@@ -1,5 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { refreshTokens } from "../db/schema";
 import { newId } from "../ids";
@@ -8,13 +8,7 @@ const PREFIX = "azr_";
 const hash = (token: string) => new Bun.CryptoHasher("sha256").update(token).digest("hex");
 
 /** Opaque, 256 random bits, stored only as a hash. */
-export async function issueRefreshToken(
-  db: Db,
-  userId: string,
-  familyId: string,
-  now: Date,
-  ttlSeconds: number,
-): Promise<string> {
+export async function issueRefreshToken(db: Db, userId: string, familyId: string, now: Date, ttlSeconds: number): Promise<string> {
   const token = PREFIX + randomBytes(32).toString("base64url");
   await db.insert(refreshTokens).values({
     id: newId(now),
@@ -34,7 +28,11 @@ type Spent = { userId: string; familyId: string } | null;
  * it was copied: the whole family (every token rotated from that login) is revoked.
  */
 export async function spendRefreshToken(db: Db, token: string, now: Date): Promise<Spent> {
-  const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash(token))).limit(1);
+  const [row] = await db
+    .select()
+    .from(refreshTokens)
+    .where(eq(refreshTokens.tokenHash, hash(token)))
+    .limit(1);
   if (!row || row.revokedAt || row.expiresAt <= now) return null;
   const [spent] = await db
     .update(refreshTokens)

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import { returnToken, secondsUntilToken, takeToken, type BucketLimit } from "../db/token-bucket";
+import { type BucketLimit, returnToken, secondsUntilToken, takeToken } from "../db/token-bucket";
 import { ApiError } from "../http/errors";
 
 /**

@@ -36,7 +36,10 @@ export const dashboardRoutes = (deps: Deps) => {
   const ttl = deps.config.refreshTokenTtlSeconds;
   const startSession = (cookie: CookieJar, request: Request, pair: TokenPair) => {
     setSessionCookie(cookie, request, pair.refreshToken, ttl);
-    return ok({ data: { accessToken: pair.accessToken, tokenType: "Bearer" as const, expiresIn: pair.expiresIn } }, { "cache-control": "no-store" });
+    return ok(
+      { data: { accessToken: pair.accessToken, tokenType: "Bearer" as const, expiresIn: pair.expiresIn } },
+      { "cache-control": "no-store" },
+    );
   };
   // Build while the server starts. A broken build is a bug in this repo, not user input: say why
   // in the log (GET / then answers 500).
@@ -46,7 +49,9 @@ export const dashboardRoutes = (deps: Deps) => {
     .handle("getDashboardAsset", async ({ params, query }) => {
       const asset = (await dashboardAssets())[params.file];
       const cache = query.v === asset.version ? "public, max-age=31536000, immutable" : "no-cache";
-      return new Response(asset.body, { headers: { "content-type": asset.type, "cache-control": cache, "x-content-type-options": "nosniff" } });
+      return new Response(asset.body, {
+        headers: { "content-type": asset.type, "cache-control": cache, "x-content-type-options": "nosniff" },
+      });
     })
     .handle("startDashboardSession", async ({ body, request, server, cookie }) => {
       requireSameOrigin(request);

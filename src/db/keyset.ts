@@ -1,4 +1,4 @@
-import { and, eq, lt, or, type Column, type SQL } from "drizzle-orm";
+import { and, type Column, eq, lt, or, type SQL } from "drizzle-orm";
 
 /** Where a page ends: the sort key (createdAt, id) of its last row. */
 export type Position = { at: Date; id: string };

@@ -1,9 +1,9 @@
+import { fileURLToPath } from "node:url";
 import type { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 
 const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.meta.url));

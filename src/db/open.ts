@@ -1,6 +1,6 @@
-import { PGlite } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import type { Config } from "../config";
 import { type Database, openPostgres, wrapPglite } from "./client";
 import { migratePgliteClient, migratePostgresUrl } from "./migrate";

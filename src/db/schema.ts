@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 const id = () => text("id").primaryKey();
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -12,20 +24,28 @@ export const users = pgTable("users", {
   createdAt: at("created_at").notNull(),
 });
 
-export const organizations = pgTable("organizations", {
-  id: id(),
-  name: text("name").notNull(),
-  personal: boolean("personal").notNull().default(false),
-  createdAt: at("created_at").notNull(),
-  /** Credits available now; always the sum of the organization's ledger. The check is the last line of defence. */
-  creditBalance: integer("credit_balance").notNull().default(0),
-}, (t) => [check("organizations_credit_balance_check", sql`${t.creditBalance} >= 0`)]);
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    personal: boolean("personal").notNull().default(false),
+    createdAt: at("created_at").notNull(),
+    /** Credits available now; always the sum of the organization's ledger. The check is the last line of defence. */
+    creditBalance: integer("credit_balance").notNull().default(0),
+  },
+  (t) => [check("organizations_credit_balance_check", sql`${t.creditBalance} >= 0`)],
+);
 
 export const memberships = pgTable(
   "memberships",
   {
-    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     role: text("role", { enum: ["owner", "admin", "member"] }).notNull(),
     createdAt: at("created_at").notNull(),
   },
@@ -40,7 +60,9 @@ export const projects = pgTable(
   "projects",
   {
     id: id(),
-    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     createdAt: at("created_at").notNull(),
   },
@@ -57,8 +79,12 @@ export const apiKeys = pgTable(
   "api_keys",
   {
     id: id(),
-    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
-    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     /** sha256 of the full key, hex. The key itself is never stored. */
     keyHash: text("key_hash").notNull().unique(),
@@ -77,7 +103,9 @@ export const refreshTokens = pgTable(
   "refresh_tokens",
   {
     id: id(),
-    userId: text("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     /** Every token rotated from one login shares a family; reuse of a spent token revokes it whole. */
     familyId: text("family_id").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -93,9 +121,13 @@ export const jobs = pgTable(
   "jobs",
   {
     id: id(),
-    projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     apiKeyId: text("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
-    createdBy: text("created_by").notNull().references(() => users.id, { onDelete: "cascade" }),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
     url: text("url").notNull(),
     status: text("status", { enum: ["queued", "running", "succeeded", "failed", "canceled"] }).notNull(),
     options: jsonb("options").notNull().default({}),
@@ -127,7 +159,9 @@ export const creditLedger = pgTable(
   "credit_ledger",
   {
     id: id(),
-    organizationId: text("organization_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: ["grant", "reserve", "charge", "release"] }).notNull(),
     amount: integer("amount").notNull(),
     jobId: text("job_id").references(() => jobs.id, { onDelete: "set null" }),

@@ -2,8 +2,7 @@ import type { Position } from "../db/keyset";
 import { ApiError } from "./errors";
 
 /** A page position (the sort key of the last row seen) as clients see it: opaque base64url JSON. */
-export const encodeCursor = (p: Position) =>
-  Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString("base64url");
+export const encodeCursor = (p: Position) => Buffer.from(JSON.stringify([p.at.toISOString(), p.id])).toString("base64url");
 
 /**
  * Only the form `encodeCursor` writes: a four-digit year from 0001, which PostgreSQL can compare.

@@ -18,8 +18,10 @@ export const docsRoutes = () =>
     .handle("getOpenApiYaml", () => new Response(specYaml, { headers: { "content-type": "application/yaml; charset=utf-8" } }))
     .handle("getOpenApiJson", () => ok(spec))
     .handle("getSwaggerUi", () => new Response(swaggerPage, { headers: swaggerPageHeaders }))
-    .handle("getSwaggerAsset", ({ params }) =>
-      new Response(Bun.file(join(swaggerDist, params.file)), {
-        headers: { "content-type": ASSET_TYPES[params.file], "cache-control": "public, max-age=86400" },
-      }),
+    .handle(
+      "getSwaggerAsset",
+      ({ params }) =>
+        new Response(Bun.file(join(swaggerDist, params.file)), {
+          headers: { "content-type": ASSET_TYPES[params.file], "cache-control": "public, max-age=86400" },
+        }),
     );

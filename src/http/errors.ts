@@ -50,8 +50,7 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) =>
-  new ApiError("not_found", `No ${what} with this id exists, or you do not have access to it.`);
+export const notFound = (what: string) => new ApiError("not_found", `No ${what} with this id exists, or you do not have access to it.`);
 
 function errorBody(code: ErrorCode, message: string, requestId: string): ErrorBody {
   return { error: { code, message, requestId } };

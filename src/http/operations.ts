@@ -25,7 +25,10 @@ type ModeOf<Id extends OperationId> = operationSecurity[Id] extends []
 
 /** The only combinations of security schemes the server knows how to check. */
 function authModeOf(op: SpecOperation): AuthMode {
-  const alternatives = op.security.map((schemes) => schemes.join("+")).sort().join(" or ");
+  const alternatives = op.security
+    .map((schemes) => schemes.join("+"))
+    .sort()
+    .join(" or ");
   if (alternatives === "") return "open";
   if (alternatives === "dashboardSession") return "session";
   if (alternatives === "apiKey or dashboardSession") return "keyOrSession";

@@ -14,7 +14,9 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
     const allow = allowedMethods(pathname);
     const path = pathname.slice(0, 200);
     if (allow.length) {
-      return new ApiError("method_not_allowed", `${path} does not answer ${request.method.slice(0, 20)}; it answers ${allow.join(", ")}.`, { allow: allow.join(", ") });
+      return new ApiError("method_not_allowed", `${path} does not answer ${request.method.slice(0, 20)}; it answers ${allow.join(", ")}.`, {
+        allow: allow.join(", "),
+      });
     }
     return new ApiError("route_not_found", `There is no route ${request.method} ${path}. The routes are listed at /openapi.yaml.`);
   }
@@ -51,9 +53,15 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       const known = toApiError(error, code, request);
       if (!known) {
         // Only the error's class and driver code: messages can quote user input or SQL values.
-        logger.error({ requestId: state.id, event: "unhandled_error", errorName: (error as Error)?.name, dbCode: databaseErrorCode(error) });
+        logger.error({
+          requestId: state.id,
+          event: "unhandled_error",
+          errorName: (error as Error)?.name,
+          dbCode: databaseErrorCode(error),
+        });
       }
-      const apiError = known ?? new ApiError("internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.");
+      const apiError =
+        known ?? new ApiError("internal_error", "Something went wrong on our side. Retry, and quote the request id if it persists.");
       state.status = apiError.status;
       const response = errorResponse(apiError, state.id);
       response.headers.set("x-request-id", state.id);

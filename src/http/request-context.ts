@@ -17,8 +17,7 @@ export function beginRequest(request: Request): RequestState {
   return state;
 }
 
-export const requestState = (request: Request): RequestState =>
-  states.get(request) ?? beginRequest(request);
+export const requestState = (request: Request): RequestState => states.get(request) ?? beginRequest(request);
 
 export function setPrincipalId(request: Request, principalId: string): void {
   requestState(request).principalId = principalId;

@@ -1,5 +1,11 @@
 /** Routes whose answers hold access or refresh tokens (or set the session cookie). */
-const TOKEN_ROUTES = new Set(["/auth/login", "/auth/refresh", "/dashboard/session", "/dashboard/session/refresh", "/dashboard/session/logout"]);
+const TOKEN_ROUTES = new Set([
+  "/auth/login",
+  "/auth/refresh",
+  "/dashboard/session",
+  "/dashboard/session/refresh",
+  "/dashboard/session/logout",
+]);
 
 const EVERY_RESPONSE = { "x-content-type-options": "nosniff" };
 const TOKEN_RESPONSE = { ...EVERY_RESPONSE, "cache-control": "no-store" };

@@ -66,7 +66,10 @@ function dereference(node: unknown, root: unknown, seen = new Map<string, unknow
   if (typeof $ref === "string") {
     if (path.includes($ref)) throw new Error(`openapi.yaml: recursive $ref ${$ref} is not supported`);
     if (!seen.has($ref)) {
-      const pointer = $ref.replace(/^#\//, "").split("/").map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+      const pointer = $ref
+        .replace(/^#\//, "")
+        .split("/")
+        .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
       const raw = pointer.reduce<unknown>((at, key) => (at as Schema | undefined)?.[key], root);
       if (raw === undefined) throw new Error(`openapi.yaml: $ref ${$ref} points nowhere`);
       seen.set($ref, dereference(raw, root, seen, [...path, $ref]));

@@ -53,7 +53,10 @@ export type ValidatedInput = { params: Record<string, unknown>; query: Record<st
  * Checks a request against its operation in openapi.yaml, so validation cannot drift from the
  * contract. Returns the parameters with defaults applied and the body with `x-trim` fields trimmed.
  */
-function validateInput(op: SpecOperation, request: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown }): ValidatedInput {
+function validateInput(
+  op: SpecOperation,
+  request: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
+): ValidatedInput {
   const { parameters, body: bodyValidator } = validators.get(op.id)!;
   const all = { ...request.query, ...request.params };
   const names = (where: string) => op.parameters.filter((p) => p.in === where).map((p) => p.name);
@@ -61,7 +64,10 @@ function validateInput(op: SpecOperation, request: { params: Record<string, unkn
     const error = parameters.errors![0]!;
     // A path segment outside the spec's list of names (a file that is not served) names nothing: 404.
     if (error.keyword === "enum" && names("path").includes(fieldName(error.instancePath))) {
-      throw new ApiError("not_found", `Nothing is served here; '${fieldName(error.instancePath)}' is one of: ${(error.params.allowedValues as string[]).join(", ")}.`);
+      throw new ApiError(
+        "not_found",
+        `Nothing is served here; '${fieldName(error.instancePath)}' is one of: ${(error.params.allowedValues as string[]).join(", ")}.`,
+      );
     }
     throw new ApiError("validation_failed", describeValidationError(error, "parameter"));
   }
@@ -71,7 +77,8 @@ function validateInput(op: SpecOperation, request: { params: Record<string, unkn
       throw new ApiError("validation_failed", "The request needs a JSON body; see the operation in /openapi.yaml.");
     }
     body = trimmed(bodyValidator.schema, request.body);
-    if (!bodyValidator.validate(body)) throw new ApiError("validation_failed", describeValidationError(bodyValidator.validate.errors![0]!, "body"));
+    if (!bodyValidator.validate(body))
+      throw new ApiError("validation_failed", describeValidationError(bodyValidator.validate.errors![0]!, "body"));
   }
   return { params: pick(all, names("path")), query: pick(all, names("query")), body };
 }
@@ -117,11 +124,15 @@ function describeValidationError(error: ErrorObject, where: "body" | "parameter"
     case "type":
       return field ? `${subject} must be of type ${String(error.params.type).replace(/,/g, " or ")}.` : "The body must be a JSON object.";
     case "minLength":
-      return error.params.limit === 1 ? `${subject} must not be blank.` : `${subject} must be at least ${error.params.limit} characters long.`;
+      return error.params.limit === 1
+        ? `${subject} must not be blank.`
+        : `${subject} must be at least ${error.params.limit} characters long.`;
     case "maxLength":
       return `${subject} must be at most ${error.params.limit} characters long.`;
     case "format":
-      return error.params.format === "email" ? `${subject} must be a valid email address.` : `${subject} must be a valid ${error.params.format}.`;
+      return error.params.format === "email"
+        ? `${subject} must be a valid email address.`
+        : `${subject} must be a valid ${error.params.format}.`;
     case "pattern": {
       // A regex tells a person nothing: a schema with a pattern says what it means in `x-pattern-message`.
       const meaning = error.parentSchema?.["x-pattern-message"];

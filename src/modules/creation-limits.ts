@@ -23,7 +23,10 @@ async function take(deps: Deps, limits: Limit[]): Promise<void> {
  */
 export async function limitSignUps(deps: Deps, clientAddress: string | null): Promise<void> {
   const c = deps.config;
-  await take(deps, clientAddress ? [hourly(`signups-address:${clientAddress}`, c.rateLimitSignupsPerHour, "sign-ups from this address")] : []);
+  await take(
+    deps,
+    clientAddress ? [hourly(`signups-address:${clientAddress}`, c.rateLimitSignupsPerHour, "sign-ups from this address")] : [],
+  );
 }
 
 /** New organizations per account, and per client address across accounts. */
@@ -31,6 +34,8 @@ export async function limitNewOrganizations(deps: Deps, userId: string, clientAd
   const c = deps.config;
   await take(deps, [
     hourly(`orgs-user:${userId}`, c.rateLimitOrgsPerHour, "organizations created by this account"),
-    ...(clientAddress ? [hourly(`orgs-address:${clientAddress}`, c.rateLimitOrgsPerAddressPerHour, "organizations created from this address")] : []),
+    ...(clientAddress
+      ? [hourly(`orgs-address:${clientAddress}`, c.rateLimitOrgsPerAddressPerHour, "organizations created from this address")]
+      : []),
   ]);
 }

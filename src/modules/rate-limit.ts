@@ -1,5 +1,5 @@
 import type { Tx } from "../db/client";
-import { secondsUntilToken, takeToken, type BucketLimit } from "../db/token-bucket";
+import { type BucketLimit, secondsUntilToken, takeToken } from "../db/token-bucket";
 import { ApiError } from "../http/errors";
 
 /** A token bucket (src/db/token-bucket.ts) with the 429 message, told how many seconds until a token is back. */

@@ -14,7 +14,15 @@ type Formats = Partial<Pick<JobOptions, "onlyMainContent" | "selectors">>;
  */
 function decodeBody(body: Buffer, contentType: string | null): string {
   const declared = (text: string) => /charset\s*=\s*["']?([\w-]+)/i.exec(text)?.[1];
-  const charset = declared(contentType ?? "") ?? declared(body.subarray(0, 1024).toString("latin1").match(/<meta[^>]+>/gi)?.join(" ") ?? "");
+  const charset =
+    declared(contentType ?? "") ??
+    declared(
+      body
+        .subarray(0, 1024)
+        .toString("latin1")
+        .match(/<meta[^>]+>/gi)
+        ?.join(" ") ?? "",
+    );
   try {
     return new TextDecoder(charset ?? "utf-8").decode(body);
   } catch {
@@ -68,7 +76,13 @@ function parseDocument(source: string): Document {
  * is false. Non-HTML bodies have no title, links, meta or matches; `text`, `markdown` and `html`
  * are the body for text types.
  */
-export function extract(body: Buffer, contentType: string | null, finalUrl: string, wanted: JobOptions["extract"], formats: Formats = {}): Extracted {
+export function extract(
+  body: Buffer,
+  contentType: string | null,
+  finalUrl: string,
+  wanted: JobOptions["extract"],
+  formats: Formats = {},
+): Extracted {
   const { onlyMainContent = true, selectors = {} } = formats;
   const selecting = Object.keys(selectors).length > 0;
   const textual = isHtml(contentType) || /^text\//i.test(contentType ?? "");

@@ -3,7 +3,7 @@ import https from "node:https";
 import type { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { JobFailure } from "../modules/jobs/failure";
-import { checkUrl, resolveTarget, type Lookup, type Resolved, type TargetPolicy } from "../modules/jobs/ssrf";
+import { checkUrl, type Lookup, type Resolved, resolveTarget, type TargetPolicy } from "../modules/jobs/ssrf";
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -26,14 +26,18 @@ type Fetched = { statusCode: number; finalUrl: string; contentType: string | nul
 function get(url: URL, target: Resolved, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === "https:" ? https : http;
-    const req = client.request(url, {
-      method: "GET",
-      headers,
-      agent: false,
-      // The pin: whatever the name resolves to now, the connection goes to the checked address.
-      lookup: (_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-        options?.all ? cb(null, [target]) : cb(null, target.address, target.family),
-    } as http.RequestOptions, resolve);
+    const req = client.request(
+      url,
+      {
+        method: "GET",
+        headers,
+        agent: false,
+        // The pin: whatever the name resolves to now, the connection goes to the checked address.
+        lookup: (_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+          options?.all ? cb(null, [target]) : cb(null, target.address, target.family),
+      } as http.RequestOptions,
+      resolve,
+    );
     const abort = () => req.destroy(signal.reason as Error);
     if (signal.aborted) abort();
     signal.addEventListener("abort", abort, { once: true });
@@ -87,7 +91,10 @@ function asFailure(error: unknown, signal: AbortSignal): unknown {
   if (code.startsWith("Z_") || code === "ERR_BROTLI_DECOMPRESSION_FAILED") {
     return new JobFailure("connection_failed", "The response body could not be decompressed.");
   }
-  return new JobFailure("connection_failed", `The connection to the target failed (${code || (error as Error)?.message || "unknown error"}).`);
+  return new JobFailure(
+    "connection_failed",
+    `The connection to the target failed (${code || (error as Error)?.message || "unknown error"}).`,
+  );
 }
 
 /**
@@ -103,20 +110,28 @@ export async function fetchTarget(request: FetchRequest): Promise<Fetched> {
   );
   const outer = () => controller.abort(request.signal?.reason);
   request.signal?.addEventListener("abort", outer, { once: true });
-  const headers = { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml,*/*;q=0.8", "accept-encoding": "gzip, deflate, br", ...request.headers };
+  const headers = {
+    "user-agent": USER_AGENT,
+    accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+    "accept-encoding": "gzip, deflate, br",
+    ...request.headers,
+  };
   try {
     let url = new URL(request.url);
     for (let redirects = 0; ; redirects++) {
       checkUrl(url, request.policy);
       const target = await Promise.race([
         resolveTarget(url, request.policy, request.lookup),
-        new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true })),
+        new Promise<never>((_, reject) =>
+          controller.signal.addEventListener("abort", () => reject(controller.signal.reason), { once: true }),
+        ),
       ]);
       const res = await get(url, target, headers, controller.signal);
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode ?? 0) && location) {
         res.resume();
-        if (redirects >= MAX_REDIRECTS) throw new JobFailure("too_many_redirects", `The target redirected more than ${MAX_REDIRECTS} times.`);
+        if (redirects >= MAX_REDIRECTS)
+          throw new JobFailure("too_many_redirects", `The target redirected more than ${MAX_REDIRECTS} times.`);
         url = new URL(location, url);
         continue;
       }

@@ -80,11 +80,13 @@ function normalizeTables(root: Element): void {
     if (!table.isConnected) continue;
     if (table.querySelector("table")) {
       const cells = [...table.querySelectorAll(":scope > * > tr > td, :scope > * > tr > th, :scope > tr > td, :scope > tr > th")];
-      table.replaceWith(...cells.map((cell) => {
-        const div = table.ownerDocument.createElement("div");
-        div.append(...cell.childNodes);
-        return div;
-      }));
+      table.replaceWith(
+        ...cells.map((cell) => {
+          const div = table.ownerDocument.createElement("div");
+          div.append(...cell.childNodes);
+          return div;
+        }),
+      );
     }
   }
   for (const table of root.querySelectorAll("table")) {

@@ -13,7 +13,15 @@ const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
  * on or taking each other's rows; each claim bumps `attempts`, the token that fences late writers.
  * `busy` are the jobs this worker is running: a late heartbeat of its own is no reason to take them again.
  */
-export async function claim(db: Db, workerId: string, limit: number, now: Date, leaseMs: number, maxAttempts: number, busy: string[] = []): Promise<Claimed[]> {
+export async function claim(
+  db: Db,
+  workerId: string,
+  limit: number,
+  now: Date,
+  leaseMs: number,
+  maxAttempts: number,
+  busy: string[] = [],
+): Promise<Claimed[]> {
   const claimable = db
     .select({ id: jobs.id })
     .from(jobs)
@@ -43,7 +51,11 @@ const mine = (job: Claimed) => and(eq(jobs.id, job.id), eq(jobs.status, "running
 
 /** Extends the lease; false means another worker has taken the job over. */
 export async function heartbeat(db: Db, job: Claimed, now: Date, leaseMs: number): Promise<boolean> {
-  const rows = await db.update(jobs).set({ leaseExpiresAt: later(now, leaseMs) }).where(mine(job)).returning({ id: jobs.id });
+  const rows = await db
+    .update(jobs)
+    .set({ leaseExpiresAt: later(now, leaseMs) })
+    .where(mine(job))
+    .returning({ id: jobs.id });
   return rows.length === 1;
 }
 
@@ -102,7 +114,10 @@ export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy
     .limit(100);
   let failed = 0;
   for (const job of stuck) {
-    const error: JobError = { code: "internal_error", message: `The job's worker stopped ${job.attempts} times before finishing it; its credit was released.` };
+    const error: JobError = {
+      code: "internal_error",
+      message: `The job's worker stopped ${job.attempts} times before finishing it; its credit was released.`,
+    };
     if (await settle(db, job, { error }, now)) failed++;
   }
   return failed;

@@ -1,8 +1,8 @@
+import { JobFailure } from "../modules/jobs/failure";
+import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
 import type { JobError, JobOptions, JobResult } from "../modules/jobs/view";
 import { extract } from "./extract";
-import { JobFailure } from "../modules/jobs/failure";
 import { fetchTarget } from "./fetcher";
-import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
 
 /** Thrown (as an abort reason) when the worker gives a job up unfinished: shutdown or a lost lease. */
 export class Interrupted extends Error {}

@@ -4,10 +4,10 @@ import type { Clock } from "../clock";
 import type { JobSettings } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../http/logger";
-import { withDefaults } from "../modules/jobs/view";
-import { claim, failExhausted, heartbeat, requeue, settle, type Claimed } from "./queue";
-import { Interrupted, execute } from "./run";
 import type { Lookup } from "../modules/jobs/ssrf";
+import { withDefaults } from "../modules/jobs/view";
+import { type Claimed, claim, failExhausted, heartbeat, requeue, settle } from "./queue";
+import { execute, Interrupted } from "./run";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
 /** What a worker needs; the services' `Deps` satisfies it. */
@@ -79,17 +79,26 @@ export class Worker {
 
   private async work({ job, controller }: Running): Promise<void> {
     const { db, clock, config, logger } = this.deps;
-    const beat = setInterval(async () => {
-      const kept = await heartbeat(db, job, clock.now(), config.jobLeaseMs).catch(() => true);
-      if (!kept) controller.abort(new Interrupted("lease lost"));
-    }, Math.max(100, Math.floor(config.jobLeaseMs / 3)));
+    const beat = setInterval(
+      async () => {
+        const kept = await heartbeat(db, job, clock.now(), config.jobLeaseMs).catch(() => true);
+        if (!kept) controller.abort(new Interrupted("lease lost"));
+      },
+      Math.max(100, Math.floor(config.jobLeaseMs / 3)),
+    );
     logger.info({ event: "job_started", jobId: job.id, attempt: job.attempts, workerId: this.id });
     try {
       const policy = { allowPrivate: config.allowPrivateTargets, ports: config.allowedTargetPorts };
       const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.lookup);
       clearInterval(beat);
       const settled = await settle(db, job, outcome, clock.now());
-      logger.info({ event: "job_finished", jobId: job.id, status: "result" in outcome ? "succeeded" : "failed", code: "error" in outcome ? outcome.error.code : undefined, settled });
+      logger.info({
+        event: "job_finished",
+        jobId: job.id,
+        status: "result" in outcome ? "succeeded" : "failed",
+        code: "error" in outcome ? outcome.error.code : undefined,
+        settled,
+      });
     } catch (error) {
       clearInterval(beat);
       if (!(error instanceof Interrupted)) throw error;

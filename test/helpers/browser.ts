@@ -2,7 +2,7 @@ import { expect } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Locator } from "playwright-core";
+import { type BrowserContext, chromium, type Locator } from "playwright-core";
 
 /** Debian's Chromium (`apt-get install -y chromium`); browser tests never download a browser. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -14,7 +14,15 @@ export async function launchBrowser(baseURL: string): Promise<{ context: Browser
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
     viewport: { width: 1440, height: 900 },
     colorScheme: "light",
     baseURL,

@@ -26,7 +26,7 @@ const errorEnvelope = (where: string, body: unknown) =>
 export function assertMatchesSpec(method: string, pathname: string, status: number, headers: Headers, body: unknown): void {
   const where = `${method} ${pathname} → ${status}`;
   const head = method === "HEAD";
-  const asMethod = (head ? "get" : method.toLowerCase());
+  const asMethod = head ? "get" : method.toLowerCase();
   const paths = matchingPaths(pathname);
   const operation = specOperations.find((op) => op.method === asMethod && paths.includes(op.path));
   if (!operation) {
@@ -58,6 +58,9 @@ export function assertMatchesSpec(method: string, pathname: string, status: numb
     expect(validate(body), `${where}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(body).slice(0, 500)}`).toBe(true);
   } else {
     const declared = Object.keys(response!.content ?? {});
-    expect(declared.some((type) => contentType.startsWith(type)), `${where}: content-type ${contentType} not in ${declared}`).toBe(true);
+    expect(
+      declared.some((type) => contentType.startsWith(type)),
+      `${where}: content-type ${contentType} not in ${declared}`,
+    ).toBe(true);
   }
 }

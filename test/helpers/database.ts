@@ -1,7 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { type Database, openPostgres, wrapPglite } from "../../src/db/client";
 import { migratePgliteClient, migratePostgresUrl } from "../../src/db/migrate";

@@ -1,9 +1,9 @@
-import { createApp, type App } from "../../src/app";
+import { type App, createApp } from "../../src/app";
 import type { Clock } from "../../src/clock";
-import { loadConfig, type Config } from "../../src/config";
+import { type Config, loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
-import { createDeps, type Wired } from "../../src/wiring";
 import type { Logger } from "../../src/http/logger";
+import { createDeps, type Wired } from "../../src/wiring";
 import { assertMatchesSpec } from "./contract";
 import { freshDatabase } from "./database";
 

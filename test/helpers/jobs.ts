@@ -44,7 +44,10 @@ export async function freshOrganization(t: TestApp, owner: Account, name = "org"
   const org = await t.request("POST", "/private/organizations", { token: owner.token, body: { name } });
   if (org.status !== 201) throw new Error(`organization creation failed: ${JSON.stringify(org.body)}`);
   await t.database.db.transaction((tx) => grant(tx, org.body.data.id, t.deps.config.freeCredits, t.clock.now(), "Test top-up"));
-  const project = await t.request("POST", `/private/organizations/${org.body.data.id}/projects`, { token: owner.token, body: { name: "p" } });
+  const project = await t.request("POST", `/private/organizations/${org.body.data.id}/projects`, {
+    token: owner.token,
+    body: { name: "p" },
+  });
   if (project.status !== 201) throw new Error(`project creation failed: ${JSON.stringify(project.body)}`);
   return { ...owner, orgId: org.body.data.id, projectId: project.body.data.id };
 }

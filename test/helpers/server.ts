@@ -1,7 +1,7 @@
-import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 import { throwawayPostgres } from "./database";
 import { TEST_JWT_SECRET } from "./harness";
 
@@ -62,7 +62,11 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
   };
   let port: number;
   try {
-    port = await Promise.race([ready, failed, Bun.sleep(90_000).then(() => Promise.reject(new Error(`server did not start in 90 s: ${output.join("\n")}`)))]);
+    port = await Promise.race([
+      ready,
+      failed,
+      Bun.sleep(90_000).then(() => Promise.reject(new Error(`server did not start in 90 s: ${output.join("\n")}`))),
+    ]);
   } catch (error) {
     proc.kill("SIGKILL");
     await exited;

@@ -19,7 +19,10 @@ const page = (title: string, body = "") =>
 
 const FIXTURES = new URL("../fixtures/pages/", import.meta.url);
 const fixturePaths = new Map(
-  Object.entries(JSON.parse(readFileSync(new URL("pages.json", FIXTURES), "utf8")) as Record<string, string>).map(([name, url]) => [new URL(url).pathname, name]),
+  Object.entries(JSON.parse(readFileSync(new URL("pages.json", FIXTURES), "utf8")) as Record<string, string>).map(([name, url]) => [
+    new URL(url).pathname,
+    name,
+  ]),
 );
 
 export function startTargetSite(): TargetSite {
@@ -64,7 +67,9 @@ export function startTargetSite(): TargetSite {
       if (path === "/headers") return html(page(`${request.headers.get("user-agent")} | ${request.headers.get("accept-language")}`));
       if (path === "/json") return Response.json({ hello: "world" });
       if (path === "/gzip") {
-        return new Response(Bun.gzipSync(Buffer.from(page("Compressed"))), { headers: { "content-type": "text/html", "content-encoding": "gzip" } });
+        return new Response(Bun.gzipSync(Buffer.from(page("Compressed"))), {
+          headers: { "content-type": "text/html", "content-encoding": "gzip" },
+        });
       }
       const status = /^\/status\/(\d+)$/.exec(path);
       if (status) return html(page(`Status ${status[1]}`), Number(status[1]));

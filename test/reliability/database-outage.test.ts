@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import postgres from "postgres";
-import { canRunPrivatePostgres, privatePostgres, type PrivatePostgres } from "./private-postgres";
 import { type StartedServer, startServer } from "../helpers/server";
+import { canRunPrivatePostgres, type PrivatePostgres, privatePostgres } from "./private-postgres";
 import { ADMIN_URL, call, createKeyVia, seedUser } from "./processes";
 
 /**
@@ -45,7 +45,13 @@ test.skipIf(!enabled)(
       const sentIn = phase;
       const start = performance.now();
       const res = await call(server.baseUrl, method, path, { ...opts, timeoutMs: 8000 });
-      into.push({ phase: sentIn, status: res.status, ms: performance.now() - start, code: res.body?.error?.code, createdId: res.status === 201 ? res.body.data.id : undefined });
+      into.push({
+        phase: sentIn,
+        status: res.status,
+        ms: performance.now() - start,
+        code: res.body?.error?.code,
+        createdId: res.status === 201 ? res.body.data.id : undefined,
+      });
     };
     const writer = async () => {
       for (let i = 0; !stopLoad; i++) {
@@ -75,13 +81,23 @@ test.skipIf(!enabled)(
     await load;
 
     const all = [...outcomes, ...ready];
-    expect(all.filter((o) => o.status === 0 || o.ms > 5000), "no request failed to answer or took over 5 s").toEqual([]);
-    expect(all.filter((o) => o.status >= 500 && o.status !== 503), "no 5xx other than 503").toEqual([]);
+    expect(
+      all.filter((o) => o.status === 0 || o.ms > 5000),
+      "no request failed to answer or took over 5 s",
+    ).toEqual([]);
+    expect(
+      all.filter((o) => o.status >= 500 && o.status !== 503),
+      "no 5xx other than 503",
+    ).toEqual([]);
     expect(all.filter((o) => o.status === 503 && o.code !== "service_unavailable")).toEqual([]);
     expect(outcomes.some((o) => o.phase === "outage" && o.status === 503)).toBe(true);
     expect(ready.some((o) => o.phase === "outage" && o.status === 503)).toBe(true);
     expect(ready.some((o) => o.phase === "after" && o.status === 200)).toBe(true);
-    const lastOf = (status: number) => outcomes.filter((o) => o.phase === "after").slice(-10).filter((o) => o.status === status).length;
+    const lastOf = (status: number) =>
+      outcomes
+        .filter((o) => o.phase === "after")
+        .slice(-10)
+        .filter((o) => o.status === status).length;
     expect(lastOf(201) + lastOf(200), "the last requests after recovery all succeed").toBe(10);
 
     const acknowledged = outcomes.flatMap((o) => (o.createdId ? [o.createdId] : []));

@@ -5,7 +5,7 @@ import { apiKeys, jobs, memberships, organizations, projects } from "../../src/d
 import { specOperations } from "../../src/http/spec";
 import { newId } from "../../src/ids";
 import { grant } from "../../src/modules/credits/ledger";
-import { signUp, type Account } from "../helpers/factories";
+import { type Account, signUp } from "../helpers/factories";
 import { createTestApp, type TestApp } from "../helpers/harness";
 import { valid } from "./schema-arbitrary";
 
@@ -56,10 +56,20 @@ async function fixture(roles: [Role, Role]): Promise<Fixture> {
   await db.insert(memberships).values(users.map((u, i) => ({ organizationId: orgId, userId: u.id, role: roleOf[i]!, createdAt: now })));
   await db.insert(projects).values({ id: projectId, organizationId: orgId, name: "Race project", createdAt: now });
   const secrets = [generateApiKey(), generateApiKey()];
-  const keyRows = secrets.map((key) => ({ id: newId(now), projectId, createdBy: users[0]!.id, name: "race", keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now }));
+  const keyRows = secrets.map((key) => ({
+    id: newId(now),
+    projectId,
+    createdBy: users[0]!.id,
+    name: "race",
+    keyHash: hashApiKey(key),
+    keyHint: keyHint(key),
+    createdAt: now,
+  }));
   await db.insert(apiKeys).values(keyRows);
   const jobId = newId(now);
-  await db.insert(jobs).values({ id: jobId, projectId, createdBy: users[0]!.id, url: "https://example.com/", status: "queued", createdAt: now });
+  await db
+    .insert(jobs)
+    .values({ id: jobId, projectId, createdBy: users[0]!.id, url: "https://example.com/", status: "queued", createdAt: now });
   return { orgId, projectId, keyIds: keyRows.map((k) => k.id), keySecret: secrets[0]!, jobId };
 }
 
@@ -97,25 +107,32 @@ function batchArbitrary(op: (typeof writes)[number], f: Fixture) {
 }
 
 // Owners more often than not: the races between owners are the subtle ones (the last-owner rule).
-const roles = fc.tuple(fc.constantFrom<Role>("owner", "owner", "owner", "admin", "member"), fc.constantFrom<Role>("owner", "owner", "admin", "member"));
+const roles = fc.tuple(
+  fc.constantFrom<Role>("owner", "owner", "owner", "admin", "member"),
+  fc.constantFrom<Role>("owner", "owner", "admin", "member"),
+);
 
 describe("concurrent writes to one organization", () => {
-  test.each(writes.map((op, i) => [op.name, op, i] as const))("%s: racing requests never get a 5xx", async (_name, op, i) => {
-    await fc.assert(
-      fc.asyncProperty(roles, fc.nat(), async (memberRoles, pick) => {
-        const f = await fixture(memberRoles);
-        // The batch depends on the fixture's ids, so it is drawn here from the run's own seed.
-        const [batch] = fc.sample(batchArbitrary(op, f), { seed: pick, numRuns: 1 });
-        const responses = await Promise.all(
-          batch!.map((r) => {
-            let n = 0;
-            const path = op.path.replace(/\{\w+\}/g, () => encodeURIComponent(r.params[n++]!));
-            return t.request(op.method, path, { token: r.token, body: r.body });
-          }),
-        );
-        for (const res of responses) expect(res.status).toBeLessThan(500);
-      }),
-      { numRuns: RUNS_PER_OPERATION, seed: baseSeed + i, endOnFailure: true },
-    );
-  }, 120_000);
+  test.each(writes.map((op, i) => [op.name, op, i] as const))(
+    "%s: racing requests never get a 5xx",
+    async (_name, op, i) => {
+      await fc.assert(
+        fc.asyncProperty(roles, fc.nat(), async (memberRoles, pick) => {
+          const f = await fixture(memberRoles);
+          // The batch depends on the fixture's ids, so it is drawn here from the run's own seed.
+          const [batch] = fc.sample(batchArbitrary(op, f), { seed: pick, numRuns: 1 });
+          const responses = await Promise.all(
+            batch!.map((r) => {
+              let n = 0;
+              const path = op.path.replace(/\{\w+\}/g, () => encodeURIComponent(r.params[n++]!));
+              return t.request(op.method, path, { token: r.token, body: r.body });
+            }),
+          );
+          for (const res of responses) expect(res.status).toBeLessThan(500);
+        }),
+        { numRuns: RUNS_PER_OPERATION, seed: baseSeed + i, endOnFailure: true },
+      );
+    },
+    120_000,
+  );
 });

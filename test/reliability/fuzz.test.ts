@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { users } from "../../src/db/schema";
 import { allowedMethods, type Parameter, specOperations } from "../../src/http/spec";
-import { addMember, createKey, signUp, type Account } from "../helpers/factories";
+import { type Account, addMember, createKey, signUp } from "../helpers/factories";
 import { createTestApp, type Sent, type TestApp } from "../helpers/harness";
 import { junk, nearlyValid, valid } from "./schema-arbitrary";
 
@@ -17,7 +17,13 @@ const TOTAL_RUNS = 400;
 const baseSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Date.now() % 1e9;
 console.log(`fuzz seed ${baseSeed} (run again with FUZZ_SEED=${baseSeed} to replay)`);
 
-const operations = specOperations.map((op) => ({ name: `${op.id} (${op.method.toUpperCase()} ${op.path})`, path: op.path, method: op.method.toUpperCase(), op, params: op.parameters }));
+const operations = specOperations.map((op) => ({
+  name: `${op.id} (${op.method.toUpperCase()} ${op.path})`,
+  path: op.path,
+  method: op.method.toUpperCase(),
+  op,
+  params: op.parameters,
+}));
 const runsPerOperation = Math.ceil(TOTAL_RUNS / operations.length);
 
 let t: TestApp;
@@ -70,9 +76,19 @@ function pathValue(name: string) {
 /** Each declared query parameter, present two times in three and mostly valid, plus a stray one. */
 function queryArbitrary(params: Parameter[]) {
   const value = (p: Parameter) =>
-    fc.oneof({ weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema).map(text) }, { weight: 1, arbitrary: junk.map(text) });
+    fc.oneof(
+      { weight: 4, arbitrary: p.name === "cursor" ? cursorLike : valid(p.schema).map(text) },
+      { weight: 1, arbitrary: junk.map(text) },
+    );
   const declared = fc
-    .tuple(...params.map((p) => fc.option(value(p).map((v) => [p.name, v] as [string, string]), { nil: undefined, freq: 3 })))
+    .tuple(
+      ...params.map((p) =>
+        fc.option(
+          value(p).map((v) => [p.name, v] as [string, string]),
+          { nil: undefined, freq: 3 },
+        ),
+      ),
+    )
     .map((entries) => entries.filter((e) => e !== undefined));
   const stray = fc.array(fc.tuple(fc.constant("extra"), junk.map(text)), { maxLength: 1 });
   return fc.tuple(declared, stray).map(([a, b]) => [...a, ...b]);
@@ -98,7 +114,14 @@ function requestArbitrary(op: Fuzzed) {
     { weight: 3, arbitrary: fc.constant("key") },
     { weight: 3, arbitrary: fc.constantFrom("none", "garbage", "malformed-key", "basic", "empty-bearer", "gone-user-jwt") },
   );
-  const contentType = fc.constantFrom(undefined, "application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "");
+  const contentType = fc.constantFrom(
+    undefined,
+    "application/json",
+    "application/json; charset=utf-8",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "",
+  );
   return fc.record({ pathParams, query, body, auth, contentType, requestId: fc.option(asciiHeader) });
 }
 
@@ -138,35 +161,43 @@ function toRequest(op: Fuzzed, r: Generated) {
 type Generated = ReturnType<typeof requestArbitrary> extends fc.Arbitrary<infer G> ? G : never;
 
 describe("fuzzing every operation in openapi.yaml", () => {
-  test.each(operations.map((op, i) => [op.name, op, i] as const))("%s: no 5xx, every response matches the spec", async (_name, op, i) => {
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(op), async (r) => {
-        const { url, sent } = toRequest(op, r);
-        const res = await t.request(op.method, url, sent);
-        expect(res.status).toBeLessThan(500);
-        if (op.method === "GET") {
-          // HEAD is GET without the answer's body (RFC 9110): same status, no body (the harness checks that).
-          const head = await t.request("HEAD", url, { headers: sent.headers });
-          expect(head.status).toBe(res.status);
-        }
-      }),
-      { numRuns: runsPerOperation, seed: baseSeed + i, endOnFailure: true },
-    );
-  }, 60_000);
+  test.each(operations.map((op, i) => [op.name, op, i] as const))(
+    "%s: no 5xx, every response matches the spec",
+    async (_name, op, i) => {
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(op), async (r) => {
+          const { url, sent } = toRequest(op, r);
+          const res = await t.request(op.method, url, sent);
+          expect(res.status).toBeLessThan(500);
+          if (op.method === "GET") {
+            // HEAD is GET without the answer's body (RFC 9110): same status, no body (the harness checks that).
+            const head = await t.request("HEAD", url, { headers: sent.headers });
+            expect(head.status).toBe(res.status);
+          }
+        }),
+        { numRuns: runsPerOperation, seed: baseSeed + i, endOnFailure: true },
+      );
+    },
+    60_000,
+  );
 
   const paths = [...new Map(operations.map((op) => [op.path, op])).values()];
-  test.each(paths.map((op, i) => [op.path, op, i] as const))("%s: a method it does not list is 405 with Allow", async (_path, op, i) => {
-    const listed = allowedMethods(op.path.replace(/\{\w+\}/g, "x"));
-    const others = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => !listed.includes(m));
-    await fc.assert(
-      fc.asyncProperty(requestArbitrary(op), fc.constantFrom(...others), async (r, method) => {
-        const { url, sent } = toRequest(op, r);
-        const res = await t.request(method, url, method === "HEAD" ? { headers: sent.headers } : sent);
-        expect(res.status).toBe(405);
-      }),
-      { numRuns: 5, seed: baseSeed + 1000 + i, endOnFailure: true },
-    );
-  }, 60_000);
+  test.each(paths.map((op, i) => [op.path, op, i] as const))(
+    "%s: a method it does not list is 405 with Allow",
+    async (_path, op, i) => {
+      const listed = allowedMethods(op.path.replace(/\{\w+\}/g, "x"));
+      const others = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"].filter((m) => !listed.includes(m));
+      await fc.assert(
+        fc.asyncProperty(requestArbitrary(op), fc.constantFrom(...others), async (r, method) => {
+          const { url, sent } = toRequest(op, r);
+          const res = await t.request(method, url, method === "HEAD" ? { headers: sent.headers } : sent);
+          expect(res.status).toBe(405);
+        }),
+        { numRuns: 5, seed: baseSeed + 1000 + i, endOnFailure: true },
+      );
+    },
+    60_000,
+  );
 });
 
 describe("inputs the database cannot store", () => {

@@ -154,7 +154,14 @@ describe("the key cache", () => {
 
 describe("the hot path", () => {
   test("a malformed key (prefix, length or checksum) is refused before any database work", async () => {
-    const untouchable = new Proxy({}, { get: () => { throw new Error("the database was touched"); } });
+    const untouchable = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("the database was touched");
+        },
+      },
+    );
     const keyGuesses = new KeyGuessThrottle({ burst: 10, perSecond: 1 });
     const deps = { db: untouchable, keyCache: trustedCache(), keyGuesses, clock: systemClock } as unknown as AuthDeps;
     const good = generateApiKey();
@@ -215,7 +222,12 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
   async function serverProcess(ttlMs = 60_000) {
     const cache = new KeyCache(10, ttlMs);
     const logs: Record<string, unknown>[] = [];
-    const bus = new InvalidationBus(database, cache, { info: (f) => void logs.push(f), warn: (f) => void logs.push(f), error: (f) => void logs.push(f) }, LEASE_MS);
+    const bus = new InvalidationBus(
+      database,
+      cache,
+      { info: (f) => void logs.push(f), warn: (f) => void logs.push(f), error: (f) => void logs.push(f) },
+      LEASE_MS,
+    );
     buses.push(bus);
     await bus.start();
     return { cache, bus, logs };
@@ -233,12 +245,16 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
 
     await here.bus.commit({ kind: "key", keyId: "key1" }, async () => {});
     expect(there.cache.size).toBe(0);
-    expect([...here.logs, ...there.logs].filter((l) => l.event === "auth_invalidation_unconfirmed" || l.event === "auth_listener_lost")).toEqual([]);
+    expect(
+      [...here.logs, ...there.logs].filter((l) => l.event === "auth_invalidation_unconfirmed" || l.event === "auth_listener_lost"),
+    ).toEqual([]);
   });
 
   test("a registered process that never confirms holds a commit back at most a lease", async () => {
     const here = await serverProcess();
-    await database.db.insert(serverProcesses).values({ id: "silent0000000000", host: "gone", pid: 1, startedAt: new Date(), seenAt: new Date() });
+    await database.db
+      .insert(serverProcesses)
+      .values({ id: "silent0000000000", host: "gone", pid: 1, startedAt: new Date(), seenAt: new Date() });
     try {
       await here.bus.commit({ kind: "key", keyId: "key1" }, async () => {});
       expect(here.logs).toContainEqual({ event: "auth_invalidation_unconfirmed", kind: "key", peers: ["silent0000000000"] });
@@ -261,28 +277,31 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
     expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
   });
 
-  test.skipIf(!process.env.TEST_DATABASE_URL)("a process whose listener connection is down serves nothing from its cache until it listens again", async () => {
-    const there = await serverProcess();
-    const lookup = counting(key(1));
-    await there.cache.resolve("h1", lookup);
-    const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as [{ name: string }];
-    // The listener cannot come back while the database refuses new connections.
-    const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`alter database ${name} allow_connections false`);
-    try {
-      await database.db.execute(sql`
+  test.skipIf(!process.env.TEST_DATABASE_URL)(
+    "a process whose listener connection is down serves nothing from its cache until it listens again",
+    async () => {
+      const there = await serverProcess();
+      const lookup = counting(key(1));
+      await there.cache.resolve("h1", lookup);
+      const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as [{ name: string }];
+      // The listener cannot come back while the database refuses new connections.
+      const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`alter database ${name} allow_connections false`);
+      try {
+        await database.db.execute(sql`
         select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and application_name = ${listenerAppName()}`);
-      for (let i = 0; i < 200 && !there.logs.some((l) => l.event === "auth_listener_lost"); i++) await Bun.sleep(10);
-      expect(there.logs.some((l) => l.event === "auth_listener_lost")).toBe(true);
-      await Bun.sleep(LEASE_MS); // long enough for any heartbeat to have renewed the lease, had one got through
-      for (let i = 0; i < 3; i++) await there.cache.resolve("h1", lookup);
-      expect(lookup.calls).toBe(4);
-    } finally {
-      await admin.unsafe(`alter database ${name} allow_connections true`);
-      await admin.end();
-    }
-    expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
-    expect(there.logs.filter((l) => l.event === "auth_listener_ready").length).toBe(2);
-  });
+        for (let i = 0; i < 200 && !there.logs.some((l) => l.event === "auth_listener_lost"); i++) await Bun.sleep(10);
+        expect(there.logs.some((l) => l.event === "auth_listener_lost")).toBe(true);
+        await Bun.sleep(LEASE_MS); // long enough for any heartbeat to have renewed the lease, had one got through
+        for (let i = 0; i < 3; i++) await there.cache.resolve("h1", lookup);
+        expect(lookup.calls).toBe(4);
+      } finally {
+        await admin.unsafe(`alter database ${name} allow_connections true`);
+        await admin.end();
+      }
+      expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
+      expect(there.logs.filter((l) => l.event === "auth_listener_ready").length).toBe(2);
+    },
+  );
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 

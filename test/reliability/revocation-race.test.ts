@@ -3,7 +3,7 @@ import { generateApiKey, hashApiKey, keyHint } from "../../src/auth/api-key-form
 import { listenerAppName } from "../../src/auth/invalidation";
 import { newId } from "../../src/ids";
 import { type StartedServer, startServer } from "../helpers/server";
-import { ADMIN_URL, call, seedUser, throwawayDatabase, type Seeded, type ThrowawayDatabase } from "./processes";
+import { ADMIN_URL, call, type Seeded, seedUser, type ThrowawayDatabase, throwawayDatabase } from "./processes";
 
 /**
  * Issue 8, item 3: once the answer to a revoke (or a member removal) has arrived, no request with
@@ -49,11 +49,20 @@ type TrialKey = { id: string; key: string; projectId: string; userId: string };
 async function seedKeys(count: number, asMembers = false): Promise<TrialKey[]> {
   const now = new Date();
   const projects = Array.from({ length: Math.ceil(count / 50) }, (_, i) => ({
-    id: newId(now), organization_id: owner.orgId, name: `trials-${i}`, created_at: now,
+    id: newId(now),
+    organization_id: owner.orgId,
+    name: `trials-${i}`,
+    created_at: now,
   }));
   await db.sql`insert into projects ${db.sql(projects)}`;
   const users = asMembers
-    ? Array.from({ length: count }, (_, i) => ({ id: newId(now), email: `m${i}-${newId(now)}@example.com`, name: `m${i}`, password_hash: "unused", created_at: now }))
+    ? Array.from({ length: count }, (_, i) => ({
+        id: newId(now),
+        email: `m${i}-${newId(now)}@example.com`,
+        name: `m${i}`,
+        password_hash: "unused",
+        created_at: now,
+      }))
     : [];
   if (asMembers) {
     await db.sql`insert into users ${db.sql(users)}`;
@@ -62,10 +71,18 @@ async function seedKeys(count: number, asMembers = false): Promise<TrialKey[]> {
   }
   const keys = Array.from({ length: count }, (_, i) => {
     const key = generateApiKey();
-    return { key, row: {
-      id: newId(now), project_id: projects[Math.floor(i / 50)]!.id, created_by: asMembers ? users[i]!.id : owner.userId,
-      name: `trial-${i}`, key_hash: hashApiKey(key), key_hint: keyHint(key), created_at: now,
-    } };
+    return {
+      key,
+      row: {
+        id: newId(now),
+        project_id: projects[Math.floor(i / 50)]!.id,
+        created_by: asMembers ? users[i]!.id : owner.userId,
+        name: `trial-${i}`,
+        key_hash: hashApiKey(key),
+        key_hint: keyHint(key),
+        created_at: now,
+      },
+    };
   });
   await db.sql`insert into api_keys ${db.sql(keys.map((k) => k.row))}`;
   return keys.map(({ key, row }) => ({ id: row.id, key, projectId: row.project_id, userId: row.created_by }));
@@ -115,10 +132,15 @@ const succeeded = (s: Shot) => s.status >= 200 && s.status < 300;
 function expectNoneSucceeded(label: string, perTrial: Shot[][]) {
   const after = perTrial.flat();
   const failedTrials = perTrial.filter((shots) => shots.some(succeeded)).length;
-  console.info(`${label}: ${failedTrials} of ${perTrial.length} trials had a success after the answer (${after.filter(succeeded).length} of ${after.length} requests)`);
+  console.info(
+    `${label}: ${failedTrials} of ${perTrial.length} trials had a success after the answer (${after.filter(succeeded).length} of ${after.length} requests)`,
+  );
   // The rest are refusals: 401 for an ended key, or 404 when a removed member's key still passed
   // a stale cache and only the project's membership check stopped it.
-  expect(after.filter((s) => !succeeded(s) && s.status !== 401 && s.status !== 404), "every other answer is a refusal").toEqual([]);
+  expect(
+    after.filter((s) => !succeeded(s) && s.status !== 401 && s.status !== 404),
+    "every other answer is a refusal",
+  ).toEqual([]);
   expect(after.filter(succeeded)).toEqual([]);
 }
 

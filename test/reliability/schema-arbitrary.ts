@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import type { Schema } from "../../src/http/spec";
 
-const emailArb = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.integer({ min: 0, max: 1e9 })).map(([u, n]) => `${u}${n}@example.com`);
+const emailArb = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9]{2,10}$/), fc.integer({ min: 0, max: 1e9 }))
+  .map(([u, n]) => `${u}${n}@example.com`);
 
 /**
  * Strings matching a schema's `pattern`, a Unicode regex as Ajv compiles it. fast-check builds
@@ -44,7 +46,9 @@ export function valid(schemaIn: Schema | undefined): fc.Arbitrary<unknown> {
       if (s.format === "email") return emailArb;
       if (s.format === "uri") return fc.webUrl();
       if (s.pattern) return matching(s);
-      return fc.string({ minLength: Math.max(s.minLength ?? 0, 1), maxLength: Math.min(s.maxLength ?? 40, 40) }).filter((x) => x.trim().length >= (s.minLength ?? 0));
+      return fc
+        .string({ minLength: Math.max(s.minLength ?? 0, 1), maxLength: Math.min(s.maxLength ?? 40, 40) })
+        .filter((x) => x.trim().length >= (s.minLength ?? 0));
     default:
       return fc.jsonValue();
   }
@@ -54,7 +58,22 @@ export function valid(schemaIn: Schema | undefined): fc.Arbitrary<unknown> {
 export const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.string({ unit: "binary", maxLength: 50 }).map((s) => s.toWellFormed()),
-  fc.constantFrom("", " ", "\u0000", "null", "💥".repeat(40), "a".repeat(10_000), "<script>", "'; drop table users; --", "azs_", -1, 1e308, null, [], {}),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "null",
+    "💥".repeat(40),
+    "a".repeat(10_000),
+    "<script>",
+    "'; drop table users; --",
+    "azs_",
+    -1,
+    1e308,
+    null,
+    [],
+    {},
+  ),
 );
 
 /** A valid object with one thing wrong: a field with junk, a required field gone, or an extra field. */

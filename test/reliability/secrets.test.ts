@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { hashApiKey } from "../../src/auth/api-key-format";
-import { addMember, createKey, signUp, type Account } from "../helpers/factories";
+import { type Account, addMember, createKey, signUp } from "../helpers/factories";
 import { createTestApp, type TestApp } from "../helpers/harness";
 
 /** Secrets created during a run must not end up in the logs or in the database. */
@@ -32,7 +32,8 @@ test("logs and a database dump hold no full key, refresh token, access token or 
   const kept = await createKey(t, ada);
   const revoked = await createKey(t, bob, ada.projectId, "to-revoke");
   secrets.push(kept.key, revoked.key);
-  for (const key of [kept.key, revoked.key]) expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(200);
+  for (const key of [kept.key, revoked.key])
+    expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(200);
   await t.request("DELETE", `/private/projects/${ada.projectId}/api-keys/${revoked.id}`, { token: bob.token });
   expect((await t.request("GET", `/projects/${ada.projectId}`, { token: revoked.key })).status).toBe(401);
   await t.deps.keyUsage.flush();

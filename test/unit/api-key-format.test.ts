@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { KEY_LENGTH, KEY_PREFIX, generateApiKey, hashApiKey, isWellFormedApiKey, keyHint } from "../../src/auth/api-key-format";
+import { generateApiKey, hashApiKey, isWellFormedApiKey, KEY_LENGTH, KEY_PREFIX, keyHint } from "../../src/auth/api-key-format";
 
 describe("API key format", () => {
   test("a key is azs_ + 36 base62 random characters + a 6-character checksum", () => {

@@ -15,7 +15,8 @@ describe("the dashboard's route table", () => {
   });
 
   test("an address that names no screen is null, not a guess", () => {
-    for (const hash of ["#/projects", "#/projects/p1", "#/projects/p1/nope", "#/projects/%E0%A4%A/keys", "#/main"]) expect(parseRoute(hash)).toBeNull();
+    for (const hash of ["#/projects", "#/projects/p1", "#/projects/p1/nope", "#/projects/%E0%A4%A/keys", "#/main"])
+      expect(parseRoute(hash)).toBeNull();
   });
 
   test("after signing in it returns only to a dashboard screen, never to another site or back to sign-in", () => {

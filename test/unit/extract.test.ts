@@ -16,19 +16,26 @@ describe("extraction with a real HTML parser", () => {
   });
 
   test("text is the visible text, blocks separated, scripts and styles left out", () => {
-    const page = html("<html><head><style>p{}</style><title>T</title></head><body><h1>Title</h1><p>One <b>bold</b> word</p><script>x()</script><ul><li>a</li><li>b</li></ul></body></html>");
+    const page = html(
+      "<html><head><style>p{}</style><title>T</title></head><body><h1>Title</h1><p>One <b>bold</b> word</p><script>x()</script><ul><li>a</li><li>b</li></ul></body></html>",
+    );
     expect(extract(page, "text/html", "https://s.example/", ["text"]).text).toBe("Title One bold word a b");
   });
 
   test("a page that leaves out <html> and <body> (HTML allows it; minified pages do) still has its text", () => {
-    const page = html('<!doctype html><meta charset=utf-8><title>Short</title><link rel=icon href=/f.ico><h1>Hello</h1><p>World</p>');
+    const page = html("<!doctype html><meta charset=utf-8><title>Short</title><link rel=icon href=/f.ico><h1>Hello</h1><p>World</p>");
     expect(extract(page, "text/html", "https://s.example/", ["title", "text"])).toEqual({ title: "Short", text: "Hello World" });
     expect(extract(html("<body><p>Only a body</p></body>"), "text/html", "https://s.example/", ["text"]).text).toBe("Only a body");
   });
 
   test("title and meta; a missing title is null", () => {
-    const page = html('<html><head><title>\n  Spaced   out </title><meta name="Description" content="d"><meta property="og:image" content="i.png"></head></html>');
-    expect(extract(page, "text/html", "https://s.example/", ["title", "meta"])).toEqual({ title: "Spaced out", meta: { description: "d", "og:image": "i.png" } });
+    const page = html(
+      '<html><head><title>\n  Spaced   out </title><meta name="Description" content="d"><meta property="og:image" content="i.png"></head></html>',
+    );
+    expect(extract(page, "text/html", "https://s.example/", ["title", "meta"])).toEqual({
+      title: "Spaced out",
+      meta: { description: "d", "og:image": "i.png" },
+    });
     expect(extract(html("<p>no head</p>"), "text/html", "https://s.example/", ["title"]).title).toBeNull();
   });
 
@@ -41,7 +48,15 @@ describe("extraction with a real HTML parser", () => {
   });
 
   test("plain text is its own text; binary bodies have no fields", () => {
-    expect(extract(html("just text"), "text/plain", "https://s.example/", ["text", "html", "links"])).toEqual({ text: "just text", html: null, links: [] });
-    expect(extract(Buffer.from([0, 1, 2]), "image/png", "https://s.example/", ["title", "text", "meta"])).toEqual({ title: null, text: null, meta: {} });
+    expect(extract(html("just text"), "text/plain", "https://s.example/", ["text", "html", "links"])).toEqual({
+      text: "just text",
+      html: null,
+      links: [],
+    });
+    expect(extract(Buffer.from([0, 1, 2]), "image/png", "https://s.example/", ["title", "text", "meta"])).toEqual({
+      title: null,
+      text: null,
+      meta: {},
+    });
   });
 });

@@ -60,7 +60,11 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
 
 describe("layers", () => {
   test("the check sees a cycle when there is one", () => {
-    const graph = new Map([["a", new Set(["b"])], ["b", new Set(["c"])], ["c", new Set(["a"])]]);
+    const graph = new Map([
+      ["a", new Set(["b"])],
+      ["b", new Set(["c"])],
+      ["c", new Set(["a"])],
+    ]);
     expect(findCycle(graph)).toEqual(["a", "b", "c", "a"]);
   });
 

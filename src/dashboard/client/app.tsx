@@ -1,18 +1,14 @@
 import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { onSessionEnded } from "./api";
 import { redirect, useRoute } from "./router";
-import { currentPlace, href, returnTo, type Route } from "./routes";
+import { currentPlace, href, type Route, returnTo } from "./routes";
 import { resumeSession, signOut } from "./session";
 import { Button } from "./ui/button";
 import { focusHeadingNext } from "./ui/page-heading";
 import { AuthPage } from "./views/auth-page";
 import { Shell } from "./views/shell/shell";
 
-type Phase =
-  | { kind: "starting" }
-  | { kind: "unreachable" }
-  | { kind: "signed-out"; notice?: string }
-  | { kind: "signed-in" };
+type Phase = { kind: "starting" } | { kind: "unreachable" } | { kind: "signed-out"; notice?: string } | { kind: "signed-in" };
 
 const isAuthRoute = (route: Route | null) => route?.name === "sign-in" || route?.name === "sign-up";
 

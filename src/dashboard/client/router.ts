@@ -3,7 +3,9 @@ import { parseRoute, type Route } from "./routes";
 import { focusHeadingNext } from "./ui/page-heading";
 
 const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((listener) => listener());
+const notify = () => {
+  for (const listener of listeners) listener();
+};
 
 window.addEventListener("hashchange", () => {
   focusHeadingNext();

@@ -32,7 +32,9 @@ export type Query = Record<string, string>;
 export type Route<N extends RouteName = RouteName> = N extends RouteName ? { name: N; params: Params<N>; query: Query } : never;
 
 /** The routes that show one project (and its organization) inside the signed-in frame. */
-export type ProjectRouteName = { [N in RouteName]: ParamNames<Table[N]> extends never ? never : "projectId" extends ParamNames<Table[N]> ? N : never }[RouteName];
+export type ProjectRouteName = {
+  [N in RouteName]: ParamNames<Table[N]> extends never ? never : "projectId" extends ParamNames<Table[N]> ? N : never;
+}[RouteName];
 export type ProjectRoute = Route<ProjectRouteName>;
 /** A project's top-level sections (the tabs): routes that need nothing but the project. */
 export type SectionName = { [N in ProjectRouteName]: ParamNames<Table[N]> extends "projectId" ? N : never }[ProjectRouteName];
@@ -55,8 +57,10 @@ export function parseRoute(hash: string): Route | null {
     if (want.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const matches = want.every((segment, i) => {
-      if (segment.startsWith(":")) return (params[segment.slice(1)] = safeDecode(parts[i]!)) !== "";
-      return segment === parts[i];
+      if (!segment.startsWith(":")) return segment === parts[i];
+      const value = safeDecode(parts[i]!);
+      params[segment.slice(1)] = value;
+      return value !== "";
     });
     if (matches) return { name, params, query: Object.fromEntries(new URLSearchParams(search)) } as Route;
   }

@@ -1,4 +1,4 @@
-import { api, call, reportSessionEnded, setAccessToken, setRenewer, type Schemas } from "./api";
+import { api, call, reportSessionEnded, type Schemas, setAccessToken, setRenewer } from "./api";
 
 type Session = Schemas["DashboardSession"];
 

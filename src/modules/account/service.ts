@@ -1,8 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
-import type { Deps } from "../../deps";
-import { memberships, organizations, users } from "../../db/schema";
 import { databaseErrorCode } from "../../db/errors";
+import { memberships, organizations, users } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
@@ -16,7 +16,13 @@ const accountGone = () =>
 
 export async function listOrganizations(deps: Deps, principal: SessionPrincipal): Promise<Organization[]> {
   const rows = await deps.db
-    .select({ id: organizations.id, name: organizations.name, personal: organizations.personal, role: memberships.role, createdAt: organizations.createdAt })
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      personal: organizations.personal,
+      role: memberships.role,
+      createdAt: organizations.createdAt,
+    })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(eq(memberships.userId, principal.user.id))

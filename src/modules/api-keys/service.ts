@@ -1,8 +1,8 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
-import { KEY_PREFIX, generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
+import { generateApiKey, hashApiKey, KEY_PREFIX, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
-import type { Deps } from "../../deps";
 import { apiKeys, projects } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
@@ -44,7 +44,15 @@ export async function createKey(
   await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
   const key = generateApiKey();
-  const row = { id: newId(now), projectId, createdBy: principal.user.id, name: input.name, keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now };
+  const row = {
+    id: newId(now),
+    projectId,
+    createdBy: principal.user.id,
+    name: input.name,
+    keyHash: hashApiKey(key),
+    keyHint: keyHint(key),
+    createdAt: now,
+  };
   await deps.db.transaction(async (tx) => {
     // "no key update" conflicts only with itself: job inserts (which key-share the project row) go on.
     await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for("no key update");
@@ -80,7 +88,10 @@ export async function renameKey(
 ): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
   // No cache invalidation: the key cache holds ids, never the name.
-  await deps.db.update(apiKeys).set({ name: input.name }).where(and(eq(apiKeys.id, keyId), active(projectId)));
+  await deps.db
+    .update(apiKeys)
+    .set({ name: input.name })
+    .where(and(eq(apiKeys.id, keyId), active(projectId)));
 }
 
 /**

@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
 import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
-import { admitRegistration, settleCreatedAccount } from "../../auth/registration-throttle";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
+import { admitRegistration, settleCreatedAccount } from "../../auth/registration-throttle";
 import { databaseErrorCode } from "../../db/errors";
-import type { Deps } from "../../deps";
 import { memberships, organizations, projects, users } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
@@ -34,7 +34,9 @@ export async function register(deps: Deps, input: Body<"register">, clientIp: st
   try {
     await deps.db.transaction(async (tx) => {
       await tx.insert(users).values(user);
-      await tx.insert(organizations).values({ id: orgId, name: `${input.name}'s organization`.slice(0, 100), personal: true, createdAt: now });
+      await tx
+        .insert(organizations)
+        .values({ id: orgId, name: `${input.name}'s organization`.slice(0, 100), personal: true, createdAt: now });
       await tx.insert(memberships).values({ organizationId: orgId, userId: user.id, role: "owner", createdAt: now });
       await tx.insert(projects).values({ id: newId(now), organizationId: orgId, name: "Default project", createdAt: now });
       await grantFreeCredits(tx, orgId, deps.config.freeCredits, now);

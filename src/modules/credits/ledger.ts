@@ -10,7 +10,14 @@ type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
  * The ledger row of a movement. Each function below changes the balance by the same amount in the
  * same transaction, so the balance is always the ledger's sum.
  */
-async function move(tx: Tx, organizationId: string, kind: LedgerKind, amount: number, now: Date, extra: { jobId?: string; note?: string } = {}) {
+async function move(
+  tx: Tx,
+  organizationId: string,
+  kind: LedgerKind,
+  amount: number,
+  now: Date,
+  extra: { jobId?: string; note?: string } = {},
+) {
   const entry = { id: newId(now), organizationId, kind, amount, jobId: extra.jobId ?? null, note: extra.note ?? null, createdAt: now };
   await tx.insert(creditLedger).values(entry);
   return entry;

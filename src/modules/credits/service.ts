@@ -1,8 +1,8 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
-import type { Deps } from "../../deps";
 import { olderThan, toPage } from "../../db/keyset";
 import { creditLedger, organizations, users } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
@@ -22,12 +22,7 @@ const entryView = (e: Entry) => ({
 });
 
 /** The balance and one page of the ledger, newest first; any member may read it. */
-export async function getCredits(
-  deps: Deps,
-  principal: SessionPrincipal,
-  orgId: string,
-  query: Query<"getCredits">,
-): Promise<CreditsPage> {
+export async function getCredits(deps: Deps, principal: SessionPrincipal, orgId: string, query: Query<"getCredits">): Promise<CreditsPage> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const limit = query.limit ?? 20;
   const [org] = await deps.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));

@@ -31,4 +31,6 @@ export const jobRoutes = (deps: Deps) =>
       );
     })
     .handle("getJob", async ({ principal, params }) => ok({ data: await jobs.getJob(deps, principal, params.projectId, params.jobId) }))
-    .handle("cancelJob", async ({ principal, params }) => ok({ data: await jobs.cancelJob(deps, principal, params.projectId, params.jobId) }));
+    .handle("cancelJob", async ({ principal, params }) =>
+      ok({ data: await jobs.cancelJob(deps, principal, params.projectId, params.jobId) }),
+    );

@@ -20,7 +20,6 @@ export function selectorProblem(selector: string): string | null {
   }
 }
 
-
 type GivenSelectors = NonNullable<NonNullable<Body<"createJob">["options"]>["selectors"]>;
 type GivenSelector = GivenSelectors[string];
 
@@ -42,7 +41,10 @@ export function normalizeSelectors(given: GivenSelectors = {}): Record<string, J
       const problem = selectorProblem(selector);
       if (problem) {
         // The parser says "found " with nothing after it when the selector stops short ("a[").
-        const reason = problem.slice(0, 200).replace(/[\s.]*$/, "").replace(/found$/, "found the end of the selector");
+        const reason = problem
+          .slice(0, 200)
+          .replace(/[\s.]*$/, "")
+          .replace(/found$/, "found the end of the selector");
         throw new ApiError("validation_failed", `Selector '${name}' is not a valid CSS selector: ${reason}.`);
       }
       return [name, { selector, all, attribute: attribute ?? null }];

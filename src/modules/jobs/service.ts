@@ -1,24 +1,19 @@
 import { and, desc, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
-import type { Deps } from "../../deps";
 import { olderThan, toPage } from "../../db/keyset";
 import { jobs } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Query, Reply } from "../../http/types";
 import { requireProject } from "../access";
 import { release } from "../credits/ledger";
-import { jobView, type JobView } from "./view";
+import { type JobView, jobView } from "./view";
 
 type JobPage = Reply<"listJobs", 200>;
 
 /** Newest first; the cursor is the (createdAt, id) of the last row, so pages never skip or repeat. */
-export async function listJobs(
-  deps: Deps,
-  principal: Principal,
-  projectId: string,
-  query: Query<"listJobs">,
-): Promise<JobPage> {
+export async function listJobs(deps: Deps, principal: Principal, projectId: string, query: Query<"listJobs">): Promise<JobPage> {
   await requireProject(deps.db, principal, projectId);
   const limit = query.limit ?? 20;
   const rows = await deps.db
@@ -42,7 +37,10 @@ export async function listJobs(
 }
 
 async function loadJob(deps: Deps, projectId: string, jobId: string) {
-  const [job] = await deps.db.select().from(jobs).where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId)));
+  const [job] = await deps.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.projectId, projectId)));
   if (!job) throw notFound("job");
   return job;
 }

@@ -1,6 +1,6 @@
-import ipaddr from "ipaddr.js";
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { JobFailure } from "./failure";
 
 /** What a job may fetch: set from ALLOW_PRIVATE_TARGETS and ALLOWED_TARGET_PORTS. */

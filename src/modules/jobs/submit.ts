@@ -1,18 +1,18 @@
 import { and, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
-import type { Deps } from "../../deps";
-import { jobs } from "../../db/schema";
 import { databaseErrorCode } from "../../db/errors";
+import { jobs } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
 import type { Body } from "../../http/types";
 import { newId } from "../../ids";
-import { JobFailure } from "./failure";
-import { checkUrl } from "./ssrf";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "../rate-limit";
+import { JobFailure } from "./failure";
 import { normalizeSelectors } from "./selector-options";
-import { DEFAULT_OPTIONS, jobView, withDefaults, type JobOptions, type JobView } from "./view";
+import { checkUrl } from "./ssrf";
+import { DEFAULT_OPTIONS, type JobOptions, type JobView, jobView, withDefaults } from "./view";
 
 type CreateJob = Body<"createJob">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
@@ -63,14 +63,23 @@ function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[]
   ];
 }
 
-const canonical = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
+  );
 
 async function replay(deps: Deps, projectId: string, key: string, url: string, options: JobOptions): Promise<JobView | null> {
-  const [job] = await deps.db.select().from(jobs).where(and(eq(jobs.projectId, projectId), eq(jobs.idempotencyKey, key)));
+  const [job] = await deps.db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.projectId, projectId), eq(jobs.idempotencyKey, key)));
   if (!job) return null;
   // Defaults filled in: a job stored before an option existed still matches its retry.
   if (job.url !== url || canonical(withDefaults(job.options)) !== canonical(options)) {
-    throw new ApiError("idempotency_key_reused", "This Idempotency-Key was already used for a different URL or options. Use a new key for a new job.");
+    throw new ApiError(
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used for a different URL or options. Use a new key for a new job.",
+    );
   }
   return jobView(job, true);
 }
@@ -80,7 +89,13 @@ async function replay(deps: Deps, projectId: string, key: string, url: string, o
  * all of it happens or none. A retry with the same Idempotency-Key gets the first job back; two
  * racing first attempts meet at the unique index, and the loser's transaction (and reservation) rolls back.
  */
-export async function submitJob(deps: Deps, principal: Principal, projectId: string, input: CreateJob, idempotencyKey?: string): Promise<Submitted> {
+export async function submitJob(
+  deps: Deps,
+  principal: Principal,
+  projectId: string,
+  input: CreateJob,
+  idempotencyKey?: string,
+): Promise<Submitted> {
   const project = await requireProject(deps.db, principal, projectId);
   const url = checkSubmittedUrl(deps, input.url);
   const options = normalizeOptions(input.options);
@@ -110,7 +125,8 @@ export async function submitJob(deps: Deps, principal: Principal, projectId: str
       return { job: jobView(job!, true), replayed: false, headers };
     });
   } catch (error) {
-    const earlier = idempotencyKey && databaseErrorCode(error) === "23505" ? await replay(deps, projectId, idempotencyKey, url, options) : null;
+    const earlier =
+      idempotencyKey && databaseErrorCode(error) === "23505" ? await replay(deps, projectId, idempotencyKey, url, options) : null;
     if (earlier) return replayed(earlier);
     throw error;
   }

@@ -1,5 +1,5 @@
-import type { jobs } from "../../db/schema";
 import type { components } from "../../../generated/openapi";
+import type { jobs } from "../../db/schema";
 
 type JobRow = typeof jobs.$inferSelect;
 export type JobView = components["schemas"]["Job"];
@@ -19,13 +19,33 @@ export const DEFAULT_OPTIONS: Omit<JobOptions, "headers"> = {
 
 /** A stored job's options as the worker and the API read them: rows stored before an option existed get its default. */
 export function withDefaults(stored: unknown): JobOptions {
-  return ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(stored as Partial<JobOptions>) }, ["timeoutMs", "maxBytes", "extract", "onlyMainContent", "selectors", "headers"]);
+  return ordered({ ...DEFAULT_OPTIONS, headers: {}, ...(stored as Partial<JobOptions>) }, [
+    "timeoutMs",
+    "maxBytes",
+    "extract",
+    "onlyMainContent",
+    "selectors",
+    "headers",
+  ]);
 }
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 // jsonb keeps keys in its own order; answer in the order the spec documents them.
-const RESULT_ORDER = ["statusCode", "finalUrl", "contentType", "bytes", "durationMs", "title", "text", "markdown", "links", "meta", "data", "html"];
+const RESULT_ORDER = [
+  "statusCode",
+  "finalUrl",
+  "contentType",
+  "bytes",
+  "durationMs",
+  "title",
+  "text",
+  "markdown",
+  "links",
+  "meta",
+  "data",
+  "html",
+];
 function ordered<T extends object>(value: T, order: string[]): T {
   const entries = Object.entries(value).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
   return Object.fromEntries(entries) as T;

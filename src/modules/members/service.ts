@@ -1,9 +1,9 @@
 import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
-import type { Deps } from "../../deps";
 import { databaseErrorCode } from "../../db/errors";
 import { retryOnConflict } from "../../db/retry";
 import { apiKeys, memberships, projects, users } from "../../db/schema";
+import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
@@ -30,12 +30,7 @@ export async function listMembers(deps: Deps, principal: SessionPrincipal, orgId
 }
 
 /** Owners and admins add existing users; only an owner can make another owner. */
-export async function addMember(
-  deps: Deps,
-  principal: SessionPrincipal,
-  orgId: string,
-  input: Body<"addMember">,
-): Promise<Member> {
+export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: string, input: Body<"addMember">): Promise<Member> {
   const role = await requireMembership(deps.db, principal.user.id, orgId);
   requireAdmin(role);
   if (input.role === "owner" && role !== "owner") {
@@ -73,7 +68,12 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
       const rows = await tx
         .select({ userId: memberships.userId, role: memberships.role })
         .from(memberships)
-        .where(and(eq(memberships.organizationId, orgId), or(inArray(memberships.userId, [principal.user.id, userId]), eq(memberships.role, "owner"))))
+        .where(
+          and(
+            eq(memberships.organizationId, orgId),
+            or(inArray(memberships.userId, [principal.user.id, userId]), eq(memberships.role, "owner")),
+          ),
+        )
         .orderBy(asc(memberships.userId))
         .for("update");
       const callerRole = rows.find((m) => m.userId === principal.user.id)?.role;

@@ -8,6 +8,8 @@ export const projectRoutes = (deps: Deps) =>
     .handle("listOrganizationProjects", async ({ principal, params }) =>
       ok({ data: await projects.listOrganizationProjects(deps, principal, params.orgId) }),
     )
-    .handle("createProject", async ({ principal, params, body }) => created({ data: await projects.createProject(deps, principal, params.orgId, body) }))
+    .handle("createProject", async ({ principal, params, body }) =>
+      created({ data: await projects.createProject(deps, principal, params.orgId, body) }),
+    )
     .handle("listProjects", async ({ principal }) => ok({ data: await projects.listReachableProjects(deps, principal) }))
     .handle("getProject", async ({ principal, params }) => ok({ data: await projects.getProject(deps, principal, params.projectId) }));

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Principal, SessionPrincipal } from "../../auth/principal";
-import type { Deps } from "../../deps";
 import { memberships, projects } from "../../db/schema";
+import type { Deps } from "../../deps";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireMembership, requireProject } from "../access";

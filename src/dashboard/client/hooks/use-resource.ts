@@ -34,8 +34,16 @@ export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[],
     if (keepShown) setRefreshing(true);
     else setState({ status: "loading" });
     loader.current().then(
-      (data) => mine === latest.current && (setState({ status: "ready", data }), setRefreshing(false)),
-      (error: unknown) => mine === latest.current && (setState({ status: "error", error: messageOf(error) }), setRefreshing(false)),
+      (data) => {
+        if (mine !== latest.current) return;
+        setState({ status: "ready", data });
+        setRefreshing(false);
+      },
+      (error: unknown) => {
+        if (mine !== latest.current) return;
+        setState({ status: "error", error: messageOf(error) });
+        setRefreshing(false);
+      },
     );
   }, []);
 

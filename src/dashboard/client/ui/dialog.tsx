@@ -30,7 +30,9 @@ export function Dialog({ title, onDismiss, returnFocus, describedBy, children }:
     const dialog = ref.current!;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.showModal();
-    (dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("input, select, textarea, button"))?.focus();
+    (
+      dialog.querySelector<HTMLElement>("[data-autofocus]") ?? dialog.querySelector<HTMLElement>("input, select, textarea, button")
+    )?.focus();
     return () => {
       if (dialog.open) dialog.close();
       // After the owner's re-render, so the target (say, the next row's button) exists.
@@ -83,7 +85,12 @@ type ConfirmProps = {
 export function ConfirmDialog(props: ConfirmProps) {
   const messageId = useId();
   return (
-    <Dialog title={props.title} describedBy={messageId} onDismiss={() => !props.pending && props.onDismiss()} returnFocus={props.returnFocus}>
+    <Dialog
+      title={props.title}
+      describedBy={messageId}
+      onDismiss={() => !props.pending && props.onDismiss()}
+      returnFocus={props.returnFocus}
+    >
       <div class="dialog-body" id={messageId}>
         {props.message}
       </div>

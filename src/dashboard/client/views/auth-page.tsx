@@ -3,7 +3,7 @@ import { useAction } from "../hooks/use-action";
 import { href } from "../routes";
 import { signIn, signUp } from "../session";
 import { Button } from "../ui/button";
-import { Field, focusField, useField, validate, type FieldState } from "../ui/field";
+import { Field, type FieldState, focusField, useField, validate } from "../ui/field";
 
 type AuthProps = {
   mode: "sign-in" | "sign-up";
@@ -74,7 +74,13 @@ export function AuthPage({ mode, next, notice, onSignedIn }: AuthProps) {
         <p class="field-error" role="alert" hidden={!formError}>
           {formError}
         </p>
-        <Button type="submit" variant="primary" ref={submitRef} busy={submit.pending} busyLabel={signingUp ? "Creating account…" : "Signing in…"}>
+        <Button
+          type="submit"
+          variant="primary"
+          ref={submitRef}
+          busy={submit.pending}
+          busyLabel={signingUp ? "Creating account…" : "Signing in…"}
+        >
           {signingUp ? "Create account" : "Sign in"}
         </Button>
       </form>
@@ -92,4 +98,5 @@ export function AuthPage({ mode, next, notice, onSignedIn }: AuthProps) {
 }
 
 /** The field as shown: its own check's message, or the API's word about it. */
-const withError = (field: FieldState, apiError: string | null): FieldState => (apiError ? { ...field, error: field.error ?? apiError } : field);
+const withError = (field: FieldState, apiError: string | null): FieldState =>
+  apiError ? { ...field, error: field.error ?? apiError } : field;

@@ -18,8 +18,8 @@ export function QuickStartPage({ ctx }: ViewProps<"start">) {
     <>
       <PageHeading>Quick start</PageHeading>
       <p class="lead">
-        From a new key to a scraped page in three commands, for <strong>{ctx.project.name}</strong>. Every route, field and error is in
-        the <a href="/swagger">API reference</a> (the <a href="/openapi.yaml">OpenAPI contract</a> it is built from).
+        From a new key to a scraped page in three commands, for <strong>{ctx.project.name}</strong>. Every route, field and error is in the{" "}
+        <a href="/swagger">API reference</a> (the <a href="/openapi.yaml">OpenAPI contract</a> it is built from).
       </p>
       <ol class="steps">
         <li>
@@ -50,8 +50,8 @@ export function QuickStartPage({ ctx }: ViewProps<"start">) {
         </li>
       </ol>
       <p>
-        Balance and spending are under <a href={href("credits", { projectId })}>Credits</a>. The README's walkthrough does the same from
-        the command line, sign-up included.
+        Balance and spending are under <a href={href("credits", { projectId })}>Credits</a>. The README's walkthrough does the same from the
+        command line, sign-up included.
       </p>
     </>
   );

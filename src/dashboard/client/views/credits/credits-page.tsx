@@ -21,7 +21,9 @@ const kindWords: Record<Entry["kind"], string> = {
 const signed = (amount: number) => (amount > 0 ? `+${count(amount)}` : amount < 0 ? `−${count(-amount)}` : "0");
 
 async function loadCredits(orgId: string, cursor?: string) {
-  const page = await call(() => api.GET("/private/organizations/{orgId}/credits", { params: { path: { orgId }, query: { limit: PAGE, cursor } } }));
+  const page = await call(() =>
+    api.GET("/private/organizations/{orgId}/credits", { params: { path: { orgId }, query: { limit: PAGE, cursor } } }),
+  );
   return { balance: page.data.balance, entries: page.data.entries, nextCursor: page.nextCursor };
 }
 

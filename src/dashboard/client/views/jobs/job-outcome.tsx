@@ -61,9 +61,7 @@ function JobResult({ result }: { result: Result }) {
       {meta.length > 0 && (
         <>
           <h3>Meta tags</h3>
-          <dl class="facts">
-            {meta.map(([name, content]) => [<dt key={`${name}-n`}>{name}</dt>, <dd key={`${name}-c`}>{content}</dd>])}
-          </dl>
+          <dl class="facts">{meta.map(([name, content]) => [<dt key={`${name}-n`}>{name}</dt>, <dd key={`${name}-c`}>{content}</dd>])}</dl>
         </>
       )}
       {result.html != null && <p class="muted">The HTML ({count(result.html.length)} characters) is in the API's answer for this job.</p>}
@@ -80,10 +78,12 @@ function TextPreview({ text }: { text: string }) {
         <p class="muted">The page has no visible text.</p>
       ) : (
         <>
-          <p class="text-preview">
-            {cut ? `${text.slice(0, TEXT_PREVIEW)}…` : text}
-          </p>
-          {cut && <p class="muted">The first {count(TEXT_PREVIEW)} of {count(text.length)} characters.</p>}
+          <p class="text-preview">{cut ? `${text.slice(0, TEXT_PREVIEW)}…` : text}</p>
+          {cut && (
+            <p class="muted">
+              The first {count(TEXT_PREVIEW)} of {count(text.length)} characters.
+            </p>
+          )}
         </>
       )}
     </>

@@ -11,7 +11,7 @@ import { PageHeading } from "../../ui/page-heading";
 import { Time } from "../../ui/time";
 import type { ViewProps } from "../shell/views";
 import { JobOutcome } from "./job-outcome";
-import { submittedVia, type Job } from "./job-words";
+import { type Job, submittedVia } from "./job-words";
 import { loadKeyNames } from "./load-jobs";
 import { StatusBadge } from "./status-badge";
 

@@ -17,7 +17,8 @@ export const isJobStatus = (value: string | undefined): value is JobStatus => JO
 
 /** Why a job failed, for a person: the API's code, said plainly. The API's own message follows it. */
 export const failureReasons: Record<NonNullable<Job["error"]>["code"], string> = {
-  blocked_target: "The address is not allowed: it points to a private, loopback or otherwise blocked network, or to a port jobs may not use.",
+  blocked_target:
+    "The address is not allowed: it points to a private, loopback or otherwise blocked network, or to a port jobs may not use.",
   dns_failed: "The site's name could not be found (the DNS lookup failed).",
   connection_failed: "The site could not be reached: the connection was refused, dropped or its TLS failed.",
   timeout: "The site did not answer in time: the whole fetch took longer than the job's time limit.",

@@ -7,8 +7,8 @@ import { Button } from "../../ui/button";
 import { Loaded } from "../../ui/loaded";
 import { PageHeading } from "../../ui/page-heading";
 import type { ViewProps } from "../shell/views";
-import { JobsTable } from "./jobs-table";
 import { isJobStatus, JOB_STATUSES, statusWords } from "./job-words";
+import { JobsTable } from "./jobs-table";
 import { loadJobsPage, loadKeyNames } from "./load-jobs";
 
 /** The project's jobs, newest first, filtered by status and key (kept in the address), a page at a time. */

@@ -1,7 +1,7 @@
 import { href } from "../../routes";
 import { Time } from "../../ui/time";
 import type { ProjectContext } from "../shell/app-data";
-import { submittedVia, type Job } from "./job-words";
+import { type Job, submittedVia } from "./job-words";
 import { StatusBadge } from "./status-badge";
 
 /** Jobs as rows; each job's URL opens its detail page. */

@@ -9,7 +9,9 @@ const PAGE = 20;
 
 /** One page of the project's jobs, newest first, with the filters the API supports. */
 export async function loadJobsPage(projectId: string, filters: JobFilters, cursor?: string): Promise<JobsPageData> {
-  const page = await call(() => api.GET("/projects/{projectId}/jobs", { params: { path: { projectId }, query: { limit: PAGE, cursor, ...filters } } }));
+  const page = await call(() =>
+    api.GET("/projects/{projectId}/jobs", { params: { path: { projectId }, query: { limit: PAGE, cursor, ...filters } } }),
+  );
   return { jobs: page.data, nextCursor: page.nextCursor };
 }
 

@@ -24,7 +24,9 @@ export function CreateKeyDialog({ projectId, onCreated, onClose, returnFocus }: 
   const [copied, setCopied] = useState(false);
   const [confirmingClose, setConfirmingClose] = useState(false);
   const create = useAction(async () => {
-    const result = await call(() => api.POST("/private/projects/{projectId}/api-keys", { params: { path: { projectId } }, body: { name: name.value } }));
+    const result = await call(() =>
+      api.POST("/private/projects/{projectId}/api-keys", { params: { path: { projectId } }, body: { name: name.value } }),
+    );
     setCreated({ name: result.data.name, key: result.data.key });
     onCreated(result.data.name);
   });

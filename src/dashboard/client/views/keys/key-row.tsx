@@ -24,7 +24,12 @@ export function KeyRow({ apiKey, projectId, creator, onRenamed, onRevoke }: KeyR
   const backToButton = useRef(false);
   const name = useField(`New name for key ${apiKey.name}`, { required: true, maxLength: 100 }, apiKey.name);
   const save = useAction(async () => {
-    await call(() => api.PATCH("/private/projects/{projectId}/api-keys/{id}", { params: { path: { projectId, id: apiKey.id } }, body: { name: name.value } }));
+    await call(() =>
+      api.PATCH("/private/projects/{projectId}/api-keys/{id}", {
+        params: { path: { projectId, id: apiKey.id } },
+        body: { name: name.value },
+      }),
+    );
     const renamed = name.value.trim();
     onRenamed(renamed);
     announce(`Key renamed to ${renamed}.`);

@@ -13,7 +13,7 @@ import type { ViewProps } from "../shell/views";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { KeyRow } from "./key-row";
 import { KeySearch, matches } from "./key-search";
-import { creatorName, loadKeys, type ApiKey, type KeysData } from "./load-keys";
+import { type ApiKey, creatorName, type KeysData, loadKeys } from "./load-keys";
 
 type Open = { kind: "create" } | { kind: "revoke"; key: ApiKey; index: number } | null;
 
@@ -49,8 +49,8 @@ export function KeysPage({ ctx }: ViewProps<"keys">) {
         API keys
       </PageHeading>
       <p class="lead">
-        Keys let a script or integration call the AzScraper API for <strong>{ctx.project.name}</strong> without your password. A key
-        acts as the person who created it and works only in this project.
+        Keys let a script or integration call the AzScraper API for <strong>{ctx.project.name}</strong> without your password. A key acts as
+        the person who created it and works only in this project.
       </p>
       <Loaded resource={keys} what="keys">
         {(data) => (data.keys.length === 0 ? <NoKeys projectId={projectId} /> : keyTable(data))}
@@ -71,8 +71,8 @@ export function KeysPage({ ctx }: ViewProps<"keys">) {
           title={`Revoke the key “${open.key.name}”?`}
           message={
             <p>
-              Scripts using <code>{keyDisplay(open.key.prefix, open.key.keyHint)}</code> will get 401 Unauthorized from their next
-              request. This cannot be undone.
+              Scripts using <code>{keyDisplay(open.key.prefix, open.key.keyHint)}</code> will get 401 Unauthorized from their next request.
+              This cannot be undone.
             </p>
           }
           action={`Revoke “${open.key.name}”`}
@@ -136,8 +136,8 @@ function NoKeys({ projectId }: { projectId: string }) {
     <div class="empty">
       <h2>No API keys yet</h2>
       <p>
-        An API key lets a script call the API without logging in with a password. Treat it like a password: anyone with it can spend
-        your credits.
+        An API key lets a script call the API without logging in with a password. Treat it like a password: anyone with it can spend your
+        credits.
       </p>
       <p>Once you create one, a script sends it as a Bearer token:</p>
       <pre class="curl">

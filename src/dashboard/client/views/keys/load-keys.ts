@@ -11,7 +11,9 @@ export async function loadKeys(ctx: ProjectContext): Promise<KeysData> {
   const [keys, members] = await Promise.all([
     call(() => api.GET("/private/projects/{projectId}/api-keys", { params: { path: { projectId } } })),
     // Creator names are a nicety: without them the column says "A former member" rather than failing.
-    call(() => api.GET("/private/organizations/{orgId}/members", { params: { path: { orgId: ctx.organization.id } } })).catch(() => ({ data: [] })),
+    call(() => api.GET("/private/organizations/{orgId}/members", { params: { path: { orgId: ctx.organization.id } } })).catch(() => ({
+      data: [],
+    })),
   ]);
   return { keys: keys.data, members: members.data };
 }

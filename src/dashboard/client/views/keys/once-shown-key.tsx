@@ -55,8 +55,8 @@ export function OnceShownKey(props: OnceShownKeyProps) {
     <>
       <p class="warning" id={warningId}>
         <strong>This is the only time the key is shown. </strong>
-        Copy it now and keep it in a secret manager or an environment variable. After you close this dialog it cannot be shown
-        again; if it is lost, create a new key and revoke this one.
+        Copy it now and keep it in a secret manager or an environment variable. After you close this dialog it cannot be shown again; if it
+        is lost, create a new key and revoke this one.
       </p>
       <div class="field">
         <label for={inputId}>Your new API key</label>
@@ -88,6 +88,7 @@ export function OnceShownKey(props: OnceShownKeyProps) {
         <code>{curlLine(props.projectId)}</code>
       </pre>
       {props.confirmingClose ? (
+        // biome-ignore lint/a11y/useSemanticElements: a fieldset would draw a border and needs a legend; this group is labelled by its question
         <div role="group" aria-labelledby={askId}>
           <p class="warning" id={askId}>
             <strong>You have not copied the key.</strong> Once this dialog closes, the key cannot be shown again.

@@ -14,7 +14,12 @@ export function AddMemberForm({ organization, onAdded }: { organization: Organiz
   const [role, setRole] = useState<Role>("member");
   const roleId = useId();
   const add = useAction(async () => {
-    const added = await call(() => api.POST("/private/organizations/{orgId}/members", { params: { path: { orgId: organization.id } }, body: { email: email.value, role } }));
+    const added = await call(() =>
+      api.POST("/private/organizations/{orgId}/members", {
+        params: { path: { orgId: organization.id } },
+        body: { email: email.value, role },
+      }),
+    );
     email.setValue("");
     onAdded(added.data);
   });

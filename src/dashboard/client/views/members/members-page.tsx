@@ -17,7 +17,10 @@ type Member = Schemas["Member"];
 /** The organization's members, for owners and admins: add existing accounts by email, remove others. */
 export function MembersPage({ ctx }: ViewProps<"members">) {
   const orgId = ctx.organization.id;
-  const members = useResource(async () => (await call(() => api.GET("/private/organizations/{orgId}/members", { params: { path: { orgId } } }))).data, [orgId]);
+  const members = useResource(
+    async () => (await call(() => api.GET("/private/organizations/{orgId}/members", { params: { path: { orgId } } }))).data,
+    [orgId],
+  );
   const [removing, setRemoving] = useState<Member | null>(null);
   const removed = useRef(false);
   const remove = useAction(async (member: Member) => {
@@ -44,9 +47,7 @@ export function MembersPage({ ctx }: ViewProps<"members">) {
       <Loaded resource={members} what="members">
         {(list) => (
           <table class="table">
-            <caption class="visually-hidden">
-              Members of {ctx.organization.name}
-            </caption>
+            <caption class="visually-hidden">Members of {ctx.organization.name}</caption>
             <thead>
               <tr>
                 {["Name", "Email", "Role", "Joined"].map((column) => (
@@ -74,7 +75,14 @@ export function MembersPage({ ctx }: ViewProps<"members">) {
                     {member.userId === ctx.me.id ? (
                       <span class="muted">You</span>
                     ) : (
-                      <Button small variant="danger-outline" onClick={() => ((removed.current = false), setRemoving(member))}>
+                      <Button
+                        small
+                        variant="danger-outline"
+                        onClick={() => {
+                          removed.current = false;
+                          setRemoving(member);
+                        }}
+                      >
                         Remove<Hidden> {member.name}</Hidden>
                       </Button>
                     )}
@@ -88,7 +96,9 @@ export function MembersPage({ ctx }: ViewProps<"members">) {
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing.name} from ${ctx.organization.name}?`}
-          message={<p>{removing.email} loses access to the organization's projects, and the API keys they created here are revoked for good.</p>}
+          message={
+            <p>{removing.email} loses access to the organization's projects, and the API keys they created here are revoked for good.</p>
+          }
           action={`Remove ${removing.name}`}
           busyLabel="Removing…"
           pending={remove.pending}

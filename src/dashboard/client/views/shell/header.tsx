@@ -39,7 +39,12 @@ export function Header({ data, organization, project, tab, onSignOut, onNewProje
         <div class="switchers">
           <div class="switcher">
             <label for="org-switcher">Organization</label>
-            <select id="org-switcher" data-keeps-focus value={organization?.id} onChange={(event) => openOrganization(event.currentTarget.value)}>
+            <select
+              id="org-switcher"
+              data-keeps-focus
+              value={organization?.id}
+              onChange={(event) => openOrganization(event.currentTarget.value)}
+            >
               {data.me.organizations.map((o) => (
                 <option key={o.id} value={o.id}>
                   {o.name}

@@ -13,14 +13,20 @@ export function NewProjectDialog({ organization, onDone }: { organization: Organ
   const name = useField("Project name", { required: true, maxLength: 100 });
   const created = useRef(false);
   const create = useAction(async () => {
-    const project = await call(() => api.POST("/private/organizations/{orgId}/projects", { params: { path: { orgId: organization.id } }, body: { name: name.value } }));
+    const project = await call(() =>
+      api.POST("/private/organizations/{orgId}/projects", { params: { path: { orgId: organization.id } }, body: { name: name.value } }),
+    );
     created.current = true;
     onDone();
     navigate(href("keys", { projectId: project.data.id }));
   });
   const shownName = create.error ? { ...name, error: name.error ?? create.error } : name;
   return (
-    <Dialog title={`New project in ${organization.name}`} onDismiss={() => !create.pending && onDone()} returnFocus={() => (created.current ? document.querySelector<HTMLElement>("main h1") : null)}>
+    <Dialog
+      title={`New project in ${organization.name}`}
+      onDismiss={() => !create.pending && onDone()}
+      returnFocus={() => (created.current ? document.querySelector<HTMLElement>("main h1") : null)}
+    >
       <form
         noValidate
         onSubmit={(event) => {

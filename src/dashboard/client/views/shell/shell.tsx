@@ -4,12 +4,12 @@ import { useResource } from "../../hooks/use-resource";
 import { redirect } from "../../router";
 import { href, isProjectRoute, type ProjectRouteName, type Route } from "../../routes";
 import { Loaded } from "../../ui/loaded";
-import { loadAppData, type AppData } from "./app-data";
+import { type AppData, loadAppData } from "./app-data";
 import { EmptyOrganization } from "./empty-organization";
 import { Header } from "./header";
 import { NewProjectDialog } from "./new-project-dialog";
 import { Tabs } from "./tabs";
-import { views, type ViewProps } from "./views";
+import { type ViewProps, views } from "./views";
 
 type ShellProps = { route: Route | null; onSignOut: () => Promise<void> };
 
@@ -58,7 +58,9 @@ function resolve({ me, projects }: AppData, route: Route | null): Resolved {
   const first = projects.find((p) => p.organizationId === organization?.id);
   if (first) return { redirect: href("keys", { projectId: first.id }) };
   if (!organization) return { organizationId: "" };
-  return route?.name === "organization" ? { organizationId: organization.id } : { redirect: href("organization", { orgId: organization.id }) };
+  return route?.name === "organization"
+    ? { organizationId: organization.id }
+    : { redirect: href("organization", { orgId: organization.id }) };
 }
 
 function Frame({ data, route, place, onSignOut }: { data: AppData; route: Route | null; place: string; onSignOut: () => Promise<void> }) {
@@ -78,6 +80,7 @@ function Frame({ data, route, place, onSignOut }: { data: AppData; route: Route 
   const ctx = organization && project ? { me: data.me, organization, project } : undefined;
   return (
     <>
+      {/* biome-ignore lint/a11y/useValidAnchor: a skip link is a link to #main by design; the handler only moves focus to the heading */}
       <a
         class="skip-link"
         href="#main"
@@ -88,7 +91,14 @@ function Frame({ data, route, place, onSignOut }: { data: AppData; route: Route 
       >
         Skip to content
       </a>
-      <Header data={data} organization={organization} project={project} tab={view?.tab} onSignOut={onSignOut} onNewProject={() => setCreatingProject(true)} />
+      <Header
+        data={data}
+        organization={organization}
+        project={project}
+        tab={view?.tab}
+        onSignOut={onSignOut}
+        onNewProject={() => setCreatingProject(true)}
+      />
       {ctx && view && <Tabs ctx={ctx} current={view.tab} />}
       <main id="main" tabIndex={-1} class="wrap">
         {ctx && !("redirect" in resolved) && resolved.route ? (
