@@ -417,7 +417,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
       if ((await answered).status() === 429) break;
     }
     await eventually(async () =>
-      expect(await page.getByRole("alert").textContent()).toMatch(/^Too many failed logins\. Try again in \d+ minute/),
+      expect(await page.getByRole("alert").textContent()).toMatch(/^Too many login attempts\. Try again in \d+ (second|minute)/),
     );
   }, 30_000);
 
