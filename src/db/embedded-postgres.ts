@@ -82,7 +82,8 @@ async function startServerProcess(bin: Binaries, clusterDir: string, logFile: st
       ...options.settings,
     };
     const args = ["-D", clusterDir, "-p", String(port), ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
-    const log = openSync(logFile, "w");
+    // Appended, so a restart after a crash keeps the lines that explain it.
+    const log = openSync(logFile, "a");
     // Detached: a Ctrl-C meant for the server must not reach PostgreSQL before the server has
     // finished its shutdown (running jobs still write their results).
     const child = spawn(bin.postgres, args, { ...runAs, cwd: clusterDir, detached: true, stdio: ["ignore", log, log] });
