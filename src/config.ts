@@ -8,9 +8,11 @@ export type Config = {
   host: string;
   port: number;
   production: boolean;
-  /** postgres:// URL; unset means the embedded PGlite database in `dataDir`. */
+  /** postgres:// URL; unset means the embedded PostgreSQL, started by the server, with its data in `dataDir`. */
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The embedded PostgreSQL's port on 127.0.0.1; 0 (the default) picks a free one at each start. */
+  embeddedPostgresPort: number;
   jwtSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -162,6 +164,7 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     production,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
+    embeddedPostgresPort: integer(env, "EMBEDDED_POSTGRES_PORT", 0, 0, 65535),
     jwtSecret: jwtSecret(env, production, dataDir, warn),
     accessTokenTtlSeconds: integer(env, "ACCESS_TOKEN_TTL_SECONDS", 900, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, "REFRESH_TOKEN_TTL_SECONDS", 30 * 86_400, 60, 365 * 86_400),

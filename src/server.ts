@@ -18,7 +18,7 @@ function riskySettings(config: Config): string[] {
 
 /** Where the data lives, without a password: `DATABASE_URL` may carry one. */
 function databaseLabel(config: Config, database: Database): string {
-  if (database.kind === "pglite") return `PGlite in ${config.dataDir}`;
+  if (database.kind === "embedded") return `embedded PostgreSQL in ${config.dataDir}`;
   const url = new URL(config.databaseUrl!);
   return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
@@ -57,7 +57,14 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     process.exit(1);
   }
 
-  const database = await openDatabase(config);
+  let database: Database;
+  try {
+    database = await openDatabase(config);
+  } catch (error) {
+    // A sentence for the operator (an unreachable DATABASE_URL, a DATA_DIR in use), not a stack trace.
+    logger.error({ event: "database_unavailable", message: error instanceof Error ? error.message : String(error) });
+    process.exit(1);
+  }
   const deps = await createDeps(database, config, systemClock, logger);
   deps.keyUsage.start();
   deps.worker?.start();

@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**
  * Writes that race each other: whatever the interleaving, the rules hold and nobody gets a 500.
- * The races are real on PostgreSQL (a connection pool); PGlite runs one query at a time.
+ * The races are real: the requests run on a pool of connections.
  */
 let t: TestApp;
 let ada: Account;

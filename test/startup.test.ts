@@ -27,7 +27,7 @@ describe("start-up", () => {
       worker: "off",
       riskySettings: ["ALLOW_PRIVATE_TARGETS"],
     });
-    expect(String(line!.database)).toMatch(/^(PGlite in \/|PostgreSQL at )/);
+    expect(String(line!.database)).toMatch(/^(embedded PostgreSQL in \/|PostgreSQL at )/);
     expect(String(line!.database)).not.toContain("@"); // never a DATABASE_URL's user or password
     expect(String(line!.message)).toContain(`${api}/swagger`);
     expect(String(line!.message)).toContain("risky settings on: ALLOW_PRIVATE_TARGETS");

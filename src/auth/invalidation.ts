@@ -49,7 +49,7 @@ function parse(payload: string): Message {
  * So the usual revoke waits for one round of acknowledgements (milliseconds), and a process that is
  * stuck, partitioned or dead holds a revoke back by at most one lease. A process that appears after
  * the publisher read the registry registered (and began trusting its cache) after the commit, so
- * everything it caches was read after the change. On PGlite the same code runs with one process.
+ * everything it caches was read after the change.
  */
 export class InvalidationBus {
   /** This process's id in `server_processes` and in its acknowledgement channel. */

@@ -1,10 +1,9 @@
-import type { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { Database } from "../db/client";
 
 /**
  * The session setting that tags a process's listening session; see `ListenerSession.listen`. One
- * per process, since on PGlite every process in the test suite shares the one session.
+ * per process, so that tags of several in-process apps (the test suite) never mix.
  */
 export const tagSetting = (processId: string) => `azscraper.listener_${processId}`;
 
@@ -12,7 +11,7 @@ export const tagSetting = (processId: string) => `azscraper.listener_${processId
  * The one database session a process LISTENs on. Its heartbeat and acknowledgements run on it too:
  * PostgreSQL hands a session every notification committed before one of its queries started, before
  * that query's result, so a heartbeat answered on this session proves the process has heard all of
- * them. On PostgreSQL it is a connection of its own; on PGlite, the in-process client (one session).
+ * them. It is a connection of its own, beside the pool.
  */
 export type ListenerSession = {
   /**
@@ -27,8 +26,7 @@ export type ListenerSession = {
 type Handlers = { appName: string; onNotify(channel: string, payload: string): void; onLost(): void };
 
 export function openListenerSession(database: Database, handlers: Handlers): ListenerSession {
-  const client = (database.db as unknown as { $client: unknown }).$client;
-  return database.kind === "pglite" ? pgliteSession(client as PGlite, handlers) : postgresSession(client as postgres.Sql, handlers);
+  return postgresSession((database.db as unknown as { $client: postgres.Sql }).$client, handlers);
 }
 
 // Channel names and tags are our own lowercase identifiers and hex, never user input.
@@ -55,22 +53,5 @@ function postgresSession(pool: postgres.Sql, handlers: Handlers): ListenerSessio
       void (await listener.unsafe(`${channels.map((c) => `listen "${c}";`).join(" ")} ${tagStatement(setting, tag)}`)),
     query: async (text, params) => [...(await listener.unsafe(text, params as postgres.ParameterOrJSON<never>[]))],
     close: () => listener.end({ timeout: 1 }),
-  };
-}
-
-function pgliteSession(client: PGlite, handlers: Handlers): ListenerSession {
-  const unlisteners = new Map<string, () => Promise<void>>();
-  return {
-    async listen(channels, setting, tag) {
-      for (const channel of channels) {
-        if (!unlisteners.has(channel))
-          unlisteners.set(channel, await client.listen(channel, (payload) => handlers.onNotify(channel, payload)));
-      }
-      await client.exec(tagStatement(setting, tag));
-    },
-    query: async (text, params) => (await client.query<Record<string, unknown>>(text, params)).rows,
-    async close() {
-      for (const unlisten of unlisteners.values()) await unlisten().catch(() => {});
-    },
   };
 }

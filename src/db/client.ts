@@ -1,7 +1,5 @@
-import type { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import * as schema from "./schema";
@@ -13,7 +11,8 @@ export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export type Database = {
   db: Db;
-  kind: "pglite" | "postgres";
+  /** "embedded": the PostgreSQL the server started itself (no DATABASE_URL). */
+  kind: "postgres" | "embedded";
   /** Resolves when a trivial query succeeds; used by `/ready`. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -40,16 +39,5 @@ export function openPostgres(url: string): Database {
     kind: "postgres",
     ping: async () => void (await db.execute(sql`select 1`)),
     close: () => client.end({ timeout: 5 }),
-  };
-}
-
-/** The embedded PGlite database, already opened (on disk, in memory or from a snapshot). */
-export function wrapPglite(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: "pglite",
-    ping: async () => void (await db.execute(sql`select 1`)),
-    close: () => client.close(),
   };
 }

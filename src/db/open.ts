@@ -1,18 +1,31 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { Config } from "../config";
-import { type Database, openPostgres, wrapPglite } from "./client";
-import { migratePgliteClient, migratePostgresUrl } from "./migrate";
+import { type Database, openPostgres } from "./client";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { migratePostgresUrl } from "./migrate";
 
-/** Opens the configured database and brings its schema up to date. */
-export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir">): Promise<Database> {
+/**
+ * Opens the configured database and brings its schema up to date: the PostgreSQL at DATABASE_URL,
+ * or, without one, the embedded PostgreSQL in `dataDir`, which `close()` stops.
+ */
+export async function openDatabase(config: Pick<Config, "databaseUrl" | "dataDir" | "embeddedPostgresPort">): Promise<Database> {
   if (config.databaseUrl) {
     await migratePostgresUrl(config.databaseUrl);
     return openPostgres(config.databaseUrl);
   }
-  mkdirSync(config.dataDir, { recursive: true });
-  const client = await PGlite.create(join(config.dataDir, "pglite"));
-  await migratePgliteClient(client);
-  return wrapPglite(client);
+  const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: "azscraper" });
+  try {
+    await migratePostgresUrl(embedded.url);
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  const database = openPostgres(embedded.url);
+  return {
+    ...database,
+    kind: "embedded",
+    async close() {
+      await database.close();
+      await embedded.stop();
+    },
+  };
 }

@@ -1,48 +1,52 @@
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { type Database, openPostgres, wrapPglite } from "../../src/db/client";
-import { migratePgliteClient, migratePostgresUrl } from "../../src/db/migrate";
+import { type Database, openPostgres } from "../../src/db/client";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "../../src/db/embedded-postgres";
+import { migratePostgresUrl } from "../../src/db/migrate";
 
 /**
- * A fresh, migrated database for one test file: PGlite restored from a snapshot taken once per
- * migration set (initdb costs seconds; a restore well under one), or, when TEST_DATABASE_URL is
- * set, a throwaway database on that server, dropped at close.
+ * A fresh, migrated database for one test file: a throwaway database, dropped at close, on the
+ * server at TEST_DATABASE_URL or, without it, on the embedded PostgreSQL shared by the whole run.
  */
 export async function freshDatabase(): Promise<Database> {
+  const throwaway = await throwawayPostgres(await testServerUrl());
+  const database = openPostgres(throwaway.url);
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await throwaway.drop();
+    },
+  };
+}
+
+let shared: Promise<{ server: EmbeddedPostgres; dataDir: string }> | undefined;
+
+/**
+ * The maintenance URL of the server tests make their databases on: TEST_DATABASE_URL, or the
+ * embedded PostgreSQL started on first use (about a second) in a temporary directory, with
+ * durability off since its data is thrown away. `stopSharedTestServer` (test/preload.ts) ends it.
+ */
+export async function testServerUrl(): Promise<string> {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? freshPostgres(url) : freshPglite();
+  if (url) return url;
+  shared ??= (async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "azs-test-postgres-"));
+    const settings = { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" };
+    return { server: await startEmbeddedPostgres({ dataDir, port: 0, database: "postgres", settings }), dataDir };
+  })();
+  return (await shared).server.url;
 }
 
-const root = join(import.meta.dir, "../..");
-let snapshot: Promise<Blob> | undefined;
-
-function migrationsDigest(): string {
-  const hash = createHash("sha256");
-  for (const file of readdirSync(join(root, "drizzle")).sort()) {
-    if (file.endsWith(".sql")) hash.update(readFileSync(join(root, "drizzle", file)));
-  }
-  return hash.digest("hex").slice(0, 16);
-}
-
-async function takeSnapshot(): Promise<Blob> {
-  const dir = join(root, "node_modules/.cache/azscraper");
-  const file = join(dir, `pglite-${migrationsDigest()}.tar.gz`);
-  if (existsSync(file)) return new Blob([readFileSync(file)]);
-  const client = await PGlite.create("memory://");
-  await migratePgliteClient(client);
-  const blob = await client.dumpDataDir("gzip");
-  await client.close();
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
-  return blob;
-}
-
-async function freshPglite(): Promise<Database> {
-  snapshot ??= takeSnapshot();
-  return wrapPglite(await PGlite.create({ loadDataDir: await snapshot }));
+export async function stopSharedTestServer(): Promise<void> {
+  if (!shared) return;
+  const { server, dataDir } = await shared;
+  shared = undefined;
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 /** A new empty database on the server at `adminUrl`, migrated; `drop` removes it. */
@@ -58,18 +62,6 @@ export async function throwawayPostgres(adminUrl: string): Promise<{ url: string
     async drop() {
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end({ timeout: 5 });
-    },
-  };
-}
-
-async function freshPostgres(adminUrl: string): Promise<Database> {
-  const throwaway = await throwawayPostgres(adminUrl);
-  const database = openPostgres(throwaway.url);
-  return {
-    ...database,
-    async close() {
-      await database.close();
-      await throwaway.drop();
     },
   };
 }

@@ -2,13 +2,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { throwawayPostgres } from "./database";
+import { testServerUrl, throwawayPostgres } from "./database";
 import { TEST_JWT_SECRET } from "./harness";
 
 export type StartedServer = {
   /** `http://localhost:PORT`, the port the OS picked. */
   baseUrl: string;
   proc: Subprocess<"ignore", "pipe", "pipe">;
+  /** Its DATA_DIR (the embedded database lives here when DATABASE_URL is empty). */
+  dataDir: string;
   /** Every line the process printed so far (stdout and stderr). */
   output: string[];
   exited: Promise<number>;
@@ -21,13 +23,12 @@ const root = join(import.meta.dir, "../..");
 /**
  * The one way tests (and the benchmark) start the real server as a process, as a user would:
  * `bun src/index.ts` (or another `entry`) on port 0, resolved once it logs the port it listens on.
- * Without DATABASE_URL in `env` it runs on the embedded database in a new temporary directory, or
- * on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
+ * Without DATABASE_URL in `env` it runs on a throwaway database on the tests' server (see
+ * `testServerUrl`); `DATABASE_URL: ""` makes it start its own embedded PostgreSQL, as `npm start` does.
  */
 export async function startServer(env: Record<string, string> = {}, { entry = "src/index.ts" } = {}): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-server-"));
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  const throwaway = !("DATABASE_URL" in env) && adminUrl ? await throwawayPostgres(adminUrl) : undefined;
+  const throwaway = "DATABASE_URL" in env ? undefined : await throwawayPostgres(await testServerUrl());
   const proc = Bun.spawn([process.execPath, entry], {
     cwd: root,
     env: { ...process.env, PORT: "0", DATA_DIR: dataDir, JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: throwaway?.url ?? "", ...env },
@@ -76,6 +77,7 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
   return {
     baseUrl: `http://localhost:${port}`,
     proc,
+    dataDir,
     output,
     exited,
     async stop() {

@@ -13,8 +13,8 @@ import { valid } from "./schema-arbitrary";
  * Concurrent writes, for every authenticated operation in openapi.yaml that changes something: batches of 2 to 6
  * requests sent at once by the members of a fresh organization (random roles), at that
  * organization's own objects, with duplicates (a double submit). Races such as two owners removing
- * each other must end in an answer the spec lists, never a 5xx. The races are real on PostgreSQL;
- * PGlite runs one query at a time. A fixed seed when CI=true; a random one locally.
+ * each other must end in an answer the spec lists, never a 5xx. The races are real: the requests
+ * run on a pool of connections. A fixed seed when CI=true; a random one locally.
  */
 const RUNS_PER_OPERATION = 20;
 const baseSeed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) + 1 : Date.now() % 1e9;

@@ -12,7 +12,7 @@ import { type AuthDeps, authenticate } from "../../src/auth/principal";
 import { systemClock } from "../../src/clock";
 import type { Database } from "../../src/db/client";
 import { serverProcesses } from "../../src/db/schema";
-import { freshDatabase } from "../helpers/database";
+import { freshDatabase, testServerUrl } from "../helpers/database";
 import { TEST_JWT_SECRET, TestClock } from "../helpers/harness";
 
 const key = (n: number, extra: Partial<ActiveKey> = {}): ActiveKey => ({
@@ -207,7 +207,7 @@ async function servedFromCacheSoon(cache: KeyCache, lookup: ReturnType<typeof co
   return false;
 }
 
-describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-process on PGlite)", () => {
+describe("invalidation across processes sharing a database (LISTEN/NOTIFY)", () => {
   let database: Database;
   const buses: InvalidationBus[] = [];
   beforeAll(async () => {
@@ -268,7 +268,7 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
     const lookup = counting(key(1));
     await there.cache.resolve("h1", lookup);
     await database.db.transaction(async (tx) => {
-      // Blocks the heartbeat's upsert (on PGlite, the one session, whole).
+      // Blocks the heartbeat's upsert.
       await tx.execute(sql`lock table server_processes in exclusive mode`);
       await Bun.sleep(LEASE_MS + 100);
       await there.cache.resolve("h1", lookup);
@@ -277,31 +277,28 @@ describe("invalidation across processes sharing a database (LISTEN/NOTIFY; in-pr
     expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
   });
 
-  test.skipIf(!process.env.TEST_DATABASE_URL)(
-    "a process whose listener connection is down serves nothing from its cache until it listens again",
-    async () => {
-      const there = await serverProcess();
-      const lookup = counting(key(1));
-      await there.cache.resolve("h1", lookup);
-      const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as [{ name: string }];
-      // The listener cannot come back while the database refuses new connections.
-      const admin = postgres(process.env.TEST_DATABASE_URL!, { max: 1, onnotice: () => {} });
-      await admin.unsafe(`alter database ${name} allow_connections false`);
-      try {
-        await database.db.execute(sql`
+  test("a process whose listener connection is down serves nothing from its cache until it listens again", async () => {
+    const there = await serverProcess();
+    const lookup = counting(key(1));
+    await there.cache.resolve("h1", lookup);
+    const [{ name }] = (await database.db.execute(sql`select current_database() as name`)) as unknown as [{ name: string }];
+    // The listener cannot come back while the database refuses new connections.
+    const admin = postgres(await testServerUrl(), { max: 1, onnotice: () => {} });
+    await admin.unsafe(`alter database ${name} allow_connections false`);
+    try {
+      await database.db.execute(sql`
         select pg_terminate_backend(pid) from pg_stat_activity
         where datname = current_database() and application_name = ${listenerAppName()}`);
-        for (let i = 0; i < 200 && !there.logs.some((l) => l.event === "auth_listener_lost"); i++) await Bun.sleep(10);
-        expect(there.logs.some((l) => l.event === "auth_listener_lost")).toBe(true);
-        await Bun.sleep(LEASE_MS); // long enough for any heartbeat to have renewed the lease, had one got through
-        for (let i = 0; i < 3; i++) await there.cache.resolve("h1", lookup);
-        expect(lookup.calls).toBe(4);
-      } finally {
-        await admin.unsafe(`alter database ${name} allow_connections true`);
-        await admin.end();
-      }
-      expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
-      expect(there.logs.filter((l) => l.event === "auth_listener_ready").length).toBe(2);
-    },
-  );
+      for (let i = 0; i < 200 && !there.logs.some((l) => l.event === "auth_listener_lost"); i++) await Bun.sleep(10);
+      expect(there.logs.some((l) => l.event === "auth_listener_lost")).toBe(true);
+      await Bun.sleep(LEASE_MS); // long enough for any heartbeat to have renewed the lease, had one got through
+      for (let i = 0; i < 3; i++) await there.cache.resolve("h1", lookup);
+      expect(lookup.calls).toBe(4);
+    } finally {
+      await admin.unsafe(`alter database ${name} allow_connections true`);
+      await admin.end();
+    }
+    expect(await servedFromCacheSoon(there.cache, lookup)).toBe(true);
+    expect(there.logs.filter((l) => l.event === "auth_listener_ready").length).toBe(2);
+  });
 });

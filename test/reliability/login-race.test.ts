@@ -4,8 +4,8 @@ import { createTestApp, type TestApp } from "../helpers/harness";
 
 /**
  * Password guesses sent all at once: each attempt is counted in the database before its password
- * is hashed, so concurrency cannot squeeze more guesses past the limit (on PGlite and PostgreSQL,
- * where the requests run on separate connections, as several server processes would).
+ * is hashed, so concurrency cannot squeeze more guesses past the limit (the requests run on
+ * separate connections, as several server processes would).
  */
 let t: TestApp;
 beforeAll(async () => {
