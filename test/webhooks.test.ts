@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Webhook } from "standardwebhooks";
+import { WebhookDeliverer } from "../src/worker/webhook-delivery";
 import { type Account, addMember, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { waitForJob } from "./helpers/jobs";
@@ -384,6 +385,64 @@ describe("failing endpoints", () => {
       expect(retry.status).toBe(409);
     } finally {
       t.clock.advance(-sixDays);
+    }
+  });
+});
+
+describe("SSRF: the jobs' guard, at creation and again at every delivery", () => {
+  test("private, loopback and metadata addresses are refused at creation", async () => {
+    const strict = await createTestApp({ allowPrivateTargets: false, allowedTargetPorts: "any" });
+    try {
+      const eve = await signUp(strict, "eve");
+      for (const url of [
+        `${rx.url}/x`,
+        "http://10.0.0.5/hook",
+        "http://[::1]:8080/",
+        "http://169.254.169.254/latest",
+        "http://user:pw@example.com/",
+      ]) {
+        const res = await strict.request("POST", hooks(eve), { token: eve.token, body: { url, events: ["job.failed"] } });
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toStartWith("Field 'url':");
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test("a host name is resolved and checked before each attempt: once it points inside, nothing is sent", async () => {
+    const strict = await createTestApp({ allowPrivateTargets: false, allowedTargetPorts: "any", webhookRetryBaseMs: 50 });
+    // receiver.test resolves to the receiver (standing in for a public address), until it does not.
+    let answer = "127.0.0.1";
+    const deliverer = new WebhookDeliverer(
+      { ...strict.deps, config: { ...strict.deps.config, webhookPollMs: 20 } },
+      { lookup: async () => [{ address: answer, family: 4 }], trusted: (address, port) => address === "127.0.0.1" && port === rx.port },
+    );
+    deliverer.start();
+    try {
+      const fay = await signUp(strict, "fay");
+      const created = await strict.request("POST", hooks(fay), {
+        token: fay.token,
+        body: { url: `http://receiver.test:${rx.port}/rebind`, events: ["job.failed"] },
+      });
+      expect(created.status).toBe(201);
+      const ping = () => strict.request("POST", `${hooks(fay)}/${created.body.data.id}/test`, { token: fay.token });
+      await ping();
+      await rx.waitFor("/rebind");
+      answer = "10.1.2.3";
+      const second = (await ping()).body.data.id;
+      let attempt: any;
+      for (let i = 0; i < 200 && !attempt; i++) {
+        const list = await strict.request("GET", `${hooks(fay)}/${created.body.data.id}/deliveries`, { token: fay.token });
+        attempt = list.body.data.find((d: { id: string }) => d.id === second)?.attempts[0];
+        await Bun.sleep(20);
+      }
+      expect(attempt).toMatchObject({ succeeded: false, responseStatus: null });
+      expect(attempt.error).toBe("receiver.test resolves to 10.1.2.3, which is in the private range; such targets are not fetched.");
+      expect(rx.received.filter((r) => r.path === "/rebind")).toHaveLength(1);
+    } finally {
+      await deliverer.stop();
+      await strict.close();
     }
   });
 });
