@@ -389,6 +389,48 @@ describe("failing endpoints", () => {
   });
 });
 
+describe("retry window", () => {
+  test("a delivery failing until WEBHOOK_RETRY_HORIZON_MS is failed; a manual retry sends it once more", async () => {
+    const short = await createTestApp({
+      allowPrivateTargets: true,
+      allowedTargetPorts: "any",
+      webhookPollMs: 20,
+      webhookRetryBaseMs: 100,
+      webhookRetryHorizonMs: 1000,
+    });
+    short.deps.webhooks!.start();
+    try {
+      const gil = await signUp(short, "gil");
+      const created = await short.request("POST", hooks(gil), {
+        token: gil.token,
+        body: { url: `${rx.url}/always-500-horizon`, events: ["job.failed"] },
+      });
+      const path = `${hooks(gil)}/${created.body.data.id}`;
+      const queued = (await short.request("POST", `${path}/test`, { token: gil.token })).body.data.id;
+      let delivery: any;
+      for (let i = 0; i < 300 && delivery?.status !== "failed"; i++) {
+        delivery = (await short.request("GET", `${path}/deliveries`, { token: gil.token })).body.data[0];
+        await Bun.sleep(20);
+      }
+      expect(delivery).toMatchObject({ id: queued, status: "failed" });
+      expect(delivery.attempts.length).toBeGreaterThanOrEqual(3);
+      // The last attempt came at the horizon, not one doubling before it.
+      expect(Date.parse(delivery.attempts.at(-1).attemptedAt) - Date.parse(delivery.createdAt)).toBeGreaterThanOrEqual(1000);
+      const tries = delivery.attempts.length;
+      const retried = await short.request("POST", `${path}/deliveries/${queued}/retry`, { token: gil.token });
+      expect(retried.status).toBe(202);
+      for (let i = 0; i < 300 && (delivery.status !== "failed" || delivery.attempts.length === tries); i++) {
+        delivery = (await short.request("GET", `${path}/deliveries`, { token: gil.token })).body.data[0];
+        await Bun.sleep(20);
+      }
+      expect(delivery.attempts).toHaveLength(tries + 1);
+      expect(delivery.status).toBe("failed");
+    } finally {
+      await short.close();
+    }
+  });
+});
+
 describe("SSRF: the jobs' guard, at creation and again at every delivery", () => {
   test("private, loopback and metadata addresses are refused at creation", async () => {
     const strict = await createTestApp({ allowPrivateTargets: false, allowedTargetPorts: "any" });

@@ -65,7 +65,7 @@ export type Recorded = { settled: boolean; status?: ClaimedDelivery["status"]; e
 /**
  * Stores the attempt and what follows from it, in one transaction: a success finishes the delivery
  * and clears the endpoint's failure record; a failure schedules the next attempt, or fails the
- * delivery once the next one would fall outside the retry window, and disables an endpoint that
+ * delivery once the retry window has closed, and disables an endpoint that
  * has failed for WEBHOOK_DISABLE_AFTER_MS. Only the current claim writes.
  */
 export async function recordAttempt(
@@ -78,9 +78,10 @@ export async function recordAttempt(
 ): Promise<Recorded> {
   const succeeded = outcome.error === null && outcome.status >= 200 && outcome.status < 300;
   return db.transaction(async (tx) => {
-    const next = later(now, backoffMs(settings.webhookRetryBaseMs, delivery.attempts));
-    const giveUp = next.getTime() > delivery.createdAt.getTime() + settings.webhookRetryHorizonMs;
-    const status = succeeded ? "succeeded" : giveUp ? "failed" : "pending";
+    // The last retry lands at the horizon itself, however the doubling falls.
+    const deadline = delivery.createdAt.getTime() + settings.webhookRetryHorizonMs;
+    const next = new Date(Math.min(now.getTime() + backoffMs(settings.webhookRetryBaseMs, delivery.attempts), deadline));
+    const status = succeeded ? "succeeded" : now.getTime() >= deadline ? "failed" : "pending";
     const [row] = await tx
       .update(webhookDeliveries)
       .set({
