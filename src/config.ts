@@ -59,6 +59,8 @@ export type WebhookSettings = {
   webhookRetryHorizonMs: number;
   /** An endpoint whose attempts have all failed for this long is disabled. */
   webhookDisableAfterMs: number;
+  /** Finished deliveries (and their attempts) are deleted this long after they ended. */
+  webhookRetentionMs: number;
 };
 
 /** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
@@ -182,6 +184,7 @@ function webhookSettings(env: Env): WebhookSettings {
     webhookRetryBaseMs: integer(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, hour),
     webhookRetryHorizonMs: integer(env, "WEBHOOK_RETRY_HORIZON_MS", 24 * hour, 1000, 30 * 24 * hour),
     webhookDisableAfterMs: integer(env, "WEBHOOK_DISABLE_AFTER_MS", 5 * 24 * hour, 1000, 365 * 24 * hour),
+    webhookRetentionMs: integer(env, "WEBHOOK_RETENTION_MS", 30 * 24 * hour, 1000, 3650 * 24 * hour),
   };
 }
 

@@ -425,6 +425,15 @@ describe("retry window", () => {
       }
       expect(delivery.attempts).toHaveLength(tries + 1);
       expect(delivery.status).toBe("failed");
+      // Finished deliveries are kept for WEBHOOK_RETENTION_MS (30 days), then deleted with their attempts.
+      short.clock.advance(31 * 24 * 3_600_000);
+      const login = await short.request("POST", "/auth/login", { body: { email: gil.email, password: gil.password } });
+      let left = [delivery];
+      for (let i = 0; i < 200 && left.length; i++) {
+        await Bun.sleep(20);
+        left = (await short.request("GET", `${path}/deliveries`, { token: login.body.data.accessToken })).body.data;
+      }
+      expect(left).toEqual([]);
     } finally {
       await short.close();
     }

@@ -259,6 +259,7 @@ export const webhookDeliveries = pgTable(
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt.desc(), t.id.desc()),
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     index("webhook_deliveries_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'delivering'`),
+    index("webhook_deliveries_finished_idx").on(t.finishedAt).where(sql`${t.status} in ('succeeded', 'failed')`),
     check("webhook_deliveries_status_check", sql`${t.status} in ('pending', 'delivering', 'succeeded', 'failed')`),
   ],
 );

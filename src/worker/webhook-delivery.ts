@@ -6,7 +6,10 @@ import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
 import { signatureHeader } from "../modules/webhooks/signing";
 import { webhookPolicy } from "../modules/webhooks/target";
 import { postWebhook } from "./webhook-post";
-import { type ClaimedDelivery, claimDeliveries, recordAttempt, signingSecrets } from "./webhook-queue";
+import { type ClaimedDelivery, claimDeliveries, pruneDeliveries, recordAttempt, signingSecrets } from "./webhook-queue";
+
+/** How often a process deletes deliveries past WEBHOOK_RETENTION_MS. */
+const PRUNE_EVERY_MS = 60_000;
 
 type DelivererDeps = { db: Db; clock: Clock; config: WebhookSettings & JobSettings; logger: Logger };
 /** What tests change: how names resolve, and which local addresses count as public. */
@@ -22,6 +25,7 @@ export class WebhookDeliverer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: Promise<void> | undefined;
   private stopped = true;
+  private prunedAt = 0;
 
   constructor(
     private readonly deps: DelivererDeps,
@@ -48,9 +52,14 @@ export class WebhookDeliverer {
   private async round(): Promise<void> {
     const c = this.deps.config;
     try {
+      const now = this.deps.clock.now();
+      if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) {
+        this.prunedAt = now.getTime();
+        await pruneDeliveries(this.deps.db, new Date(now.getTime() - c.webhookRetentionMs));
+      }
       const free = c.webhookConcurrency - this.running.size;
       const leaseMs = c.webhookTimeoutMs + 30_000;
-      const claimed = free > 0 ? await claimDeliveries(this.deps.db, free, this.deps.clock.now(), leaseMs) : [];
+      const claimed = free > 0 ? await claimDeliveries(this.deps.db, free, now, leaseMs) : [];
       for (const delivery of claimed) this.begin(delivery);
     } catch (error) {
       this.deps.logger.error({ event: "webhook_poll_failed", errorName: (error as Error)?.name });

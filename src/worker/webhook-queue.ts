@@ -54,10 +54,24 @@ export async function signingSecrets(db: Db, delivery: ClaimedDelivery, now: Dat
   return endpoint.previous && endpoint.until && endpoint.until > now ? [endpoint.secret, endpoint.previous] : [endpoint.secret];
 }
 
-/** Exponential backoff from `base`: base, 2·base, 4·base..., capped, each with ±20% jitter so retries spread out. */
+/** Exponential backoff from `base`: base, 2·base, 4·base..., each with ±20% jitter so retries spread out, at most 8 h. */
 export function backoffMs(base: number, attempts: number): number {
-  const exact = Math.min(base * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
-  return Math.round(exact * (0.8 + Math.random() * 0.4));
+  const exact = base * 2 ** Math.min(Math.max(0, attempts - 1), 30);
+  return Math.min(Math.round(exact * (0.8 + Math.random() * 0.4)), MAX_BACKOFF_MS);
+}
+
+/**
+ * Deletes up to `batch` finished deliveries (their attempts cascade) that ended before `cutoff`,
+ * so the table holds WEBHOOK_RETENTION_MS of history, not all of it.
+ */
+export async function pruneDeliveries(db: Db, cutoff: Date, batch = 1000): Promise<number> {
+  const old = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(inArray(webhookDeliveries.status, ["succeeded", "failed"]), lte(webhookDeliveries.finishedAt, cutoff)))
+    .limit(batch);
+  const deleted = await db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, old)).returning({ id: webhookDeliveries.id });
+  return deleted.length;
 }
 
 export type Recorded = { settled: boolean; status?: ClaimedDelivery["status"]; endpointDisabled: boolean };
@@ -81,7 +95,8 @@ export async function recordAttempt(
     // The last retry lands at the horizon itself, however the doubling falls.
     const deadline = delivery.createdAt.getTime() + settings.webhookRetryHorizonMs;
     const next = new Date(Math.min(now.getTime() + backoffMs(settings.webhookRetryBaseMs, delivery.attempts), deadline));
-    const status = succeeded ? "succeeded" : now.getTime() >= deadline ? "failed" : "pending";
+    // Judged by when the attempt began: one that began inside the window is followed by a last one at its end.
+    const status = succeeded ? "succeeded" : attemptedAt.getTime() >= deadline ? "failed" : "pending";
     const [row] = await tx
       .update(webhookDeliveries)
       .set({
