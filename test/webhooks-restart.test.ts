@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 const env = {
-  ...(throwaway ? { DATABASE_URL: throwaway.url } : { DATA_DIR: dataDir }),
+  // Both processes on one database: a throwaway one on TEST_DATABASE_URL, else the embedded
+  // database in one DATA_DIR (an empty DATABASE_URL asks for the embedded one, as `npm start` does).
+  ...(throwaway ? { DATABASE_URL: throwaway.url } : { DATABASE_URL: "", DATA_DIR: dataDir }),
   ALLOW_PRIVATE_TARGETS: "true",
   ALLOWED_TARGET_PORTS: "*",
   WEBHOOK_POLL_MS: "50",
