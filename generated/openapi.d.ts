@@ -471,6 +471,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/private/organizations/{orgId}/credits/low-threshold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set the low-balance alert (owners)
+         * @description When a job's reservation takes the balance under `threshold`, a `credits.low` event goes to
+         *     every webhook endpoint of the organization's projects that subscribes to it (once per
+         *     crossing: the balance must climb back to the threshold before it fires again). `null` turns
+         *     the alert off. Owners only.
+         */
+        put: operations["setCreditLowThreshold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/private/projects": {
         parameters: {
             query?: never;
@@ -545,6 +571,177 @@ export interface paths {
          * @description For the key's creator or an owner or admin of the organization.
          */
         patch: operations["renameApiKey"];
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a project's webhook endpoints
+         * @description Oldest first. The signing secret is never returned again after creation or rotation.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Add a webhook endpoint
+         * @description Events the endpoint subscribes to are POSTed to its URL, signed as the Standard Webhooks
+         *     specification defines (see the `webhooks` section of this document and README "Webhooks").
+         *     The `secret` (`whsec_...`) is returned only on this response: keep it where your receiver
+         *     can read it. The URL must be http or https on an allowed port, and a literal IP address must
+         *     be public; the address a host name resolves to is checked again before every delivery.
+         *     A project holds at most 20 endpoints.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks/{webhookId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an endpoint
+         * @description The endpoint, its pending deliveries and their history are removed; nothing more is sent to it.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, events, description or state
+         * @description `enabled: true` re-enables an endpoint the server disabled after it kept failing, and
+         *     clears its failure record; its deliveries still within their retry window resume.
+         *     `enabled: false` pauses it: no new events are queued for it and nothing is sent.
+         */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks/{webhookId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an endpoint's signing secret
+         * @description Returns the new secret, shown this once. For the next 24 hours every delivery carries two
+         *     signatures (`v1,<new> v1,<old>`), so a receiver still holding the old secret keeps verifying
+         *     while it is updated. Rotating again ends the old secret's grace at once.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks/{webhookId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a ping event
+         * @description Queues a `webhook.ping` event for this endpoint only (whatever events it subscribes to),
+         *     delivered and retried like any other. Follow it with `GET …/deliveries`.
+         */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks/{webhookId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An endpoint's deliveries and their attempts
+         * @description Newest first, cursor-paginated. Each delivery lists its attempts, oldest first, with the
+         *     receiver's status code, the time it took and the first 1 KB of its answer.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/webhooks/{webhookId}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+                /** @description The delivery's id. */
+                deliveryId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivery again
+         * @description Queues the delivery for an attempt now, with the same `webhook-id` and body (and a fresh
+         *     timestamp and signature). A failed delivery gets one more attempt; a succeeded one is sent
+         *     again; one already being sent is answered as it is.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/projects/{projectId}": {
@@ -654,7 +851,168 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "job.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job succeeded
+         * @description To endpoints subscribed to it, and to the job's own `webhook.url`. `data` is a `JobEventData`.
+         */
+        post: operations["JobSucceededEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "job.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A job failed
+         * @description As `job.succeeded`, with the job's `error`.
+         */
+        post: operations["JobFailedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "batch.completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch finished
+         * @description Every job of a batch has reached a final state. `data`: `{ id, projectId, total, succeeded, failed, canceled, finishedAt }`.
+         */
+        post: operations["BatchCompletedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key enters its warning window
+         * @description Sent once per key, when it enters the warning window before its expiry. `data` is an `ApiKeyEventData` with `expiresAt`.
+         */
+        post: operations["ApiKeyExpiringEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key expired
+         * @description `data` is an `ApiKeyEventData` with `expiresAt`.
+         */
+        post: operations["ApiKeyExpiredEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "api_key.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A key was revoked
+         * @description `data` is an `ApiKeyEventData` with `reason` and `revokedAt`.
+         */
+        post: operations["ApiKeyRevokedEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The balance fell under the alert threshold
+         * @description To every subscribed endpoint of the organization's projects. `data`: `{ organizationId, balance, threshold }`.
+         */
+        post: operations["CreditsLowEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A test from the dashboard or the API
+         * @description Only from `POST …/webhooks/{webhookId}/test`, to that endpoint. `data`: `{ webhookId }`.
+         */
+        post: operations["WebhookPingEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -699,7 +1057,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "webhook_limit_reached" | "webhook_disabled" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -935,6 +1293,16 @@ export interface components {
                 };
                 headers?: components["schemas"]["JobHeaders"];
             };
+            webhook?: components["schemas"]["JobWebhook"];
+        };
+        /**
+         * @description Where to send this job's `job.succeeded` or `job.failed` event, besides the project's
+         *     endpoints that subscribe to it. Signed with the secret of the project's first webhook
+         *     endpoint (the oldest), when the project has one; unsigned otherwise. Not listed under any
+         *     endpoint's deliveries.
+         */
+        JobWebhook: {
+            url: components["schemas"]["WebhookUrl"];
         };
         /** @description What the target answered, and the fields `options.extract` asked for. */
         JobResult: {
@@ -992,6 +1360,8 @@ export interface components {
             createdBy: components["schemas"]["Id"];
             /** @description 1 once the job has succeeded; 0 otherwise. */
             creditsCharged: number;
+            /** @description Present when the job was submitted with its own `webhook`. */
+            webhook?: components["schemas"]["JobWebhook"];
             /** @description Present once the job has succeeded, on single-job answers (lists leave it out to stay small). */
             result?: components["schemas"]["JobResult"];
             /** @description Present when the job has failed. */
@@ -1016,7 +1386,134 @@ export interface components {
             organizationId: components["schemas"]["Id"];
             /** @description Credits available now; equals the sum of every entry's amount. */
             balance: number;
+            /** @description The balance under which `credits.low` is sent (set by owners); null when the alert is off. */
+            lowThreshold: number | null;
             entries: components["schemas"]["LedgerEntry"][];
+        };
+        /**
+         * @description An absolute http or https URL on an allowed port (ALLOWED_TARGET_PORTS). Private, loopback
+         *     and link-local addresses are refused, at creation for a literal IP and before every delivery
+         *     for the addresses the host name resolves to (unless the server sets ALLOW_PRIVATE_TARGETS).
+         * @example https://hooks.example.com/azscraper
+         */
+        WebhookUrl: string;
+        /**
+         * @description An event an endpoint can subscribe to; see the `webhooks` section for each one's `data`.
+         * @enum {string}
+         */
+        WebhookEventType: "job.succeeded" | "job.failed" | "batch.completed" | "api_key.expiring" | "api_key.expired" | "api_key.revoked" | "credits.low";
+        WebhookEvents: components["schemas"]["WebhookEventType"][];
+        /** @description A note for people; not sent anywhere. */
+        WebhookDescription: string;
+        CreateWebhookRequest: {
+            url: components["schemas"]["WebhookUrl"];
+            events: components["schemas"]["WebhookEvents"];
+            description?: components["schemas"]["WebhookDescription"];
+        };
+        UpdateWebhookRequest: {
+            url?: components["schemas"]["WebhookUrl"];
+            events?: components["schemas"]["WebhookEvents"];
+            description?: components["schemas"]["WebhookDescription"] | null;
+            enabled?: boolean;
+        };
+        WebhookEndpoint: {
+            id: components["schemas"]["Id"];
+            url: string;
+            description: string | null;
+            events: components["schemas"]["WebhookEventType"][];
+            enabled: boolean;
+            disabledAt: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description `failing`: the server disabled it after every attempt failed for WEBHOOK_DISABLE_AFTER_MS (5 days by default); `manual`: by PATCH.
+             * @enum {string|null}
+             */
+            disabledReason: "failing" | "manual" | null;
+            /** @description The first failed attempt since the last successful one; null while deliveries succeed. */
+            failingSince: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A `WebhookEndpoint` with its signing secret. */
+        CreatedWebhookEndpoint: {
+            id: components["schemas"]["Id"];
+            url: string;
+            description: string | null;
+            events: components["schemas"]["WebhookEventType"][];
+            enabled: boolean;
+            disabledAt: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description `failing`: the server disabled it after every attempt failed for WEBHOOK_DISABLE_AFTER_MS (5 days by default); `manual`: by PATCH.
+             * @enum {string|null}
+             */
+            disabledReason: "failing" | "manual" | null;
+            /** @description The first failed attempt since the last successful one; null while deliveries succeed. */
+            failingSince: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description The signing secret (Standard Webhooks form). Shown only on this response. */
+            secret: string;
+        };
+        WebhookAttempt: {
+            attemptedAt: components["schemas"]["Timestamp"];
+            durationMs: number;
+            /** @description The receiver answered 2xx in time. */
+            succeeded: boolean;
+            /** @description The receiver's HTTP status; null when it never answered. */
+            responseStatus: number | null;
+            /** @description The first 1 KB of the answer, as text. */
+            responseBody: string | null;
+            /** @description Why the attempt failed without an answer (timeout, refused address, connection error). */
+            error: string | null;
+        };
+        WebhookDelivery: {
+            /** @description Also the `webhook-id` header of every attempt. */
+            id: components["schemas"]["Id"];
+            webhookId: components["schemas"]["Id"];
+            /** @description A `WebhookEventType`, or `webhook.ping` for a test. */
+            eventType: string;
+            /**
+             * @description `failed`: no attempt succeeded before the retry window (about 24 h) closed.
+             * @enum {string}
+             */
+            status: "pending" | "delivering" | "succeeded" | "failed";
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description While pending: when the next attempt is due. */
+            nextAttemptAt: components["schemas"]["Timestamp"];
+            createdAt: components["schemas"]["Timestamp"];
+            finishedAt: components["schemas"]["Timestamp"] | null;
+        };
+        CreditLowThresholdRequest: {
+            threshold: number | null;
+        };
+        /** @description What every delivery POSTs, as `application/json`. */
+        WebhookEventBody: {
+            type: string;
+            /** @description When the event happened (the header `webhook-timestamp` is when this attempt was signed). */
+            timestamp: components["schemas"]["Timestamp"];
+            data: Record<string, never>;
+        };
+        /** @description The job as `GET /projects/{projectId}/jobs/{jobId}` shows it, without `result`; fetch that for the content. */
+        JobEventData: {
+            id: components["schemas"]["Id"];
+            projectId: components["schemas"]["Id"];
+            url: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+            finishedAt: components["schemas"]["Timestamp"];
+            error?: components["schemas"]["JobError"];
+        };
+        ApiKeyEventData: {
+            id: components["schemas"]["Id"];
+            projectId: components["schemas"]["Id"];
+            name: string;
+            keyHint: string;
+            /**
+             * @description `api_key.revoked` only: a DELETE, the removal of the key's creator, a report that it leaked, or a roll to a new key.
+             * @enum {string}
+             */
+            reason?: "revoked" | "member_removed" | "leaked" | "rolled";
+            /** @description `api_key.revoked` only. */
+            revokedAt?: components["schemas"]["Timestamp"];
+            /** @description `api_key.expiring` and `api_key.expired` only. */
+            expiresAt?: components["schemas"]["Timestamp"];
         };
         GrantRequest: {
             amount: number;
@@ -1209,6 +1706,8 @@ export interface components {
         OrgId: components["schemas"]["Id"];
         /** @description The project's id. */
         ProjectId: components["schemas"]["Id"];
+        /** @description The webhook endpoint's id. */
+        WebhookId: components["schemas"]["Id"];
         /** @description The job's id. */
         JobId: components["schemas"]["Id"];
         /** @description Page size. */
@@ -2689,6 +3188,7 @@ export interface operations {
                      *       "data": {
                      *         "organizationId": "67e0a1b2c3d4e5f6a7b8c9d0",
                      *         "balance": 999,
+                     *         "lowThreshold": 100,
                      *         "entries": [
                      *           {
                      *             "id": "67e0a1b2c3d4e5f6a7b8c9d4",
@@ -2888,6 +3388,125 @@ export interface operations {
                      *       "error": {
                      *         "code": "dashboard_session_required",
                      *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No organization with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    setCreditLowThreshold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "threshold": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreditLowThresholdRequest"];
+            };
+        };
+        responses: {
+            /** @description The threshold as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "threshold": 100
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreditLowThresholdRequest"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'threshold' must be >= 1.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only an owner of the organization can set the low-balance alert.",
                      *         "requestId": "req_0f2c9a7e51b84d3f"
                      *       }
                      *     }
@@ -3431,6 +4050,1000 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *           "url": "https://hooks.example.com/azscraper",
+                     *           "description": "Slack relay",
+                     *           "events": [
+                     *             "job.succeeded",
+                     *             "job.failed"
+                     *           ],
+                     *           "enabled": true,
+                     *           "disabledAt": null,
+                     *           "disabledReason": null,
+                     *           "failingSince": null,
+                     *           "createdAt": "2026-06-01T09:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpoint"][];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'projectId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://hooks.example.com/azscraper",
+                 *       "events": [
+                 *         "job.succeeded",
+                 *         "job.failed"
+                 *       ],
+                 *       "description": "Slack relay"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The new endpoint, with its signing secret shown this once. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *         "url": "https://hooks.example.com/azscraper",
+                     *         "description": "Slack relay",
+                     *         "events": [
+                     *           "job.succeeded",
+                     *           "job.failed"
+                     *         ],
+                     *         "enabled": true,
+                     *         "disabledAt": null,
+                     *         "disabledReason": null,
+                     *         "failingSince": null,
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedWebhookEndpoint"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'url': The address 10.0.0.5 is in the private range; such targets are not fetched.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_limit_reached",
+                     *         "message": "A project can hold 20 webhook endpoints. Delete unused ones first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Success"];
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'webhookId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook endpoint with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "events": [
+                 *         "job.succeeded",
+                 *         "job.failed",
+                 *         "credits.low"
+                 *       ],
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'events' must contain at least 1 item.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook endpoint with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint with its new secret. */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CreatedWebhookEndpoint"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'webhookId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook endpoint with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued delivery. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9e5",
+                     *         "webhookId": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *         "eventType": "webhook.ping",
+                     *         "status": "pending",
+                     *         "attempts": [],
+                     *         "nextAttemptAt": "2026-06-01T09:00:00.000Z",
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "finishedAt": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookDelivery"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'webhookId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook endpoint with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_disabled",
+                     *         "message": "This webhook endpoint is disabled. Enable it (PATCH with enabled: true) first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged; anything else gets 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9e5",
+                     *           "webhookId": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *           "eventType": "job.succeeded",
+                     *           "status": "succeeded",
+                     *           "attempts": [
+                     *             {
+                     *               "attemptedAt": "2026-06-01T09:00:00.100Z",
+                     *               "durationMs": 87,
+                     *               "succeeded": false,
+                     *               "responseStatus": 500,
+                     *               "responseBody": "upstream unavailable",
+                     *               "error": null
+                     *             },
+                     *             {
+                     *               "attemptedAt": "2026-06-01T09:00:30.000Z",
+                     *               "durationMs": 54,
+                     *               "succeeded": true,
+                     *               "responseStatus": 200,
+                     *               "responseBody": "ok",
+                     *               "error": null
+                     *             }
+                     *           ],
+                     *           "nextAttemptAt": "2026-06-01T09:00:30.000Z",
+                     *           "createdAt": "2026-06-01T09:00:00.000Z",
+                     *           "finishedAt": "2026-06-01T09:00:30.054Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["WebhookDelivery"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'limit' must be <= 100.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook endpoint with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The webhook endpoint's id. */
+                webhookId: components["parameters"]["WebhookId"];
+                /** @description The delivery's id. */
+                deliveryId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookDelivery"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'deliveryId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No webhook delivery with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "webhook_disabled",
+                     *         "message": "This webhook endpoint is disabled. Enable it (PATCH with enabled: true) first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["InternalError"];
@@ -4051,6 +5664,353 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             default: components["responses"]["InternalError"];
+        };
+    };
+    JobSucceededEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "job.succeeded",
+                 *       "timestamp": "2026-06-01T09:00:02.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9d2",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "url": "https://example.com/",
+                 *         "status": "succeeded",
+                 *         "finishedAt": "2026-06-01T09:00:02.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"] & {
+                    data?: components["schemas"]["JobEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    JobFailedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "job.failed",
+                 *       "timestamp": "2026-06-01T09:00:02.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9d2",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "url": "https://example.com/",
+                 *         "status": "failed",
+                 *         "finishedAt": "2026-06-01T09:00:02.000Z",
+                 *         "error": {
+                 *           "code": "timeout",
+                 *           "message": "The target did not answer in full within 15000 ms."
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"] & {
+                    data?: components["schemas"]["JobEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BatchCompletedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "batch.completed",
+                 *       "timestamp": "2026-06-01T09:05:00.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9f0",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "total": 10,
+                 *         "succeeded": 9,
+                 *         "failed": 1,
+                 *         "canceled": 0,
+                 *         "finishedAt": "2026-06-01T09:05:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeyExpiringEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.expiring",
+                 *       "timestamp": "2026-06-01T09:00:00.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9d9",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "name": "ci-pipeline",
+                 *         "keyHint": "NSLU",
+                 *         "expiresAt": "2026-06-08T09:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"] & {
+                    data?: components["schemas"]["ApiKeyEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeyExpiredEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.expired",
+                 *       "timestamp": "2026-06-08T09:00:00.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9d9",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "name": "ci-pipeline",
+                 *         "keyHint": "NSLU",
+                 *         "expiresAt": "2026-06-08T09:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"] & {
+                    data?: components["schemas"]["ApiKeyEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ApiKeyRevokedEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "api_key.revoked",
+                 *       "timestamp": "2026-06-01T09:00:00.000Z",
+                 *       "data": {
+                 *         "id": "67e0a1b2c3d4e5f6a7b8c9d9",
+                 *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                 *         "name": "ci-pipeline",
+                 *         "keyHint": "NSLU",
+                 *         "reason": "member_removed",
+                 *         "revokedAt": "2026-06-01T09:00:00.000Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"] & {
+                    data?: components["schemas"]["ApiKeyEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CreditsLowEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "credits.low",
+                 *       "timestamp": "2026-06-01T09:00:00.000Z",
+                 *       "data": {
+                 *         "organizationId": "67e0a1b2c3d4e5f6a7b8c9d1",
+                 *         "balance": 99,
+                 *         "threshold": 100
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    WebhookPingEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The delivery's id; the same on every attempt, so receivers can deduplicate. */
+                "webhook-id": string;
+                /** @description Seconds since the Unix epoch when this attempt was signed. */
+                "webhook-timestamp": string;
+                /** @description `v1,<base64 HMAC-SHA256>`, space-separated when a rotated secret also signs. */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "webhook.ping",
+                 *       "timestamp": "2026-06-01T09:00:00.000Z",
+                 *       "data": {
+                 *         "webhookId": "67e0a1b2c3d4e5f6a7b8c9e0"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["WebhookEventBody"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx within WEBHOOK_TIMEOUT_MS (10 s by default) counts as received; anything else is retried. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

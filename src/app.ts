@@ -13,6 +13,7 @@ import { jobRoutes } from "./modules/jobs/routes";
 import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
 import { serviceRoutes } from "./modules/service/routes";
+import { webhookRoutes } from "./modules/webhooks/routes";
 
 /** Every group of handlers; together they must bind each operation in openapi.yaml exactly once. */
 export const routeGroups = (deps: Deps) => [
@@ -25,6 +26,7 @@ export const routeGroups = (deps: Deps) => [
   apiKeyRoutes(deps),
   jobRoutes(deps),
   creditRoutes(deps),
+  webhookRoutes(deps),
   dashboardRoutes(deps),
 ];
 

@@ -42,7 +42,28 @@ export type Config = {
   keyFailureBurst: number;
   /** ...and how many more per second after that. */
   keyFailurePerSecond: number;
-} & JobSettings;
+} & JobSettings &
+  WebhookSettings;
+
+/** Webhook deliveries (see "Webhooks" in README.md); they share the jobs' SSRF settings. */
+export type WebhookSettings = {
+  /** Deliveries one process sends at once. */
+  webhookConcurrency: number;
+  /** How often an idle delivery worker looks for due deliveries. */
+  webhookPollMs: number;
+  /** Wall time of one attempt, connection included. */
+  webhookTimeoutMs: number;
+  /** A receiver's answer is read up to this many bytes (the first 1 KB is kept); a longer one fails the attempt. */
+  webhookMaxResponseBytes: number;
+  /** The first retry's delay; each next one doubles (with jitter), up to 8 hours. */
+  webhookRetryBaseMs: number;
+  /** Retries stop this long after the event. */
+  webhookRetryHorizonMs: number;
+  /** An endpoint whose attempts have all failed for this long is disabled. */
+  webhookDisableAfterMs: number;
+  /** Finished deliveries (and their attempts) are deleted this long after they ended. */
+  webhookRetentionMs: number;
+};
 
 /** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
 export type JobSettings = {
@@ -155,6 +176,20 @@ function jobSettings(env: Env): JobSettings {
   };
 }
 
+function webhookSettings(env: Env): WebhookSettings {
+  const hour = 3_600_000;
+  return {
+    webhookConcurrency: integer(env, "WEBHOOK_CONCURRENCY", 4, 1, 256),
+    webhookPollMs: integer(env, "WEBHOOK_POLL_MS", 1000, 10, 60_000),
+    webhookTimeoutMs: integer(env, "WEBHOOK_TIMEOUT_MS", 10_000, 100, 60_000),
+    webhookMaxResponseBytes: integer(env, "WEBHOOK_MAX_RESPONSE_BYTES", 64 * 1024, 1024, 10 * 1024 * 1024),
+    webhookRetryBaseMs: integer(env, "WEBHOOK_RETRY_BASE_MS", 30_000, 10, hour),
+    webhookRetryHorizonMs: integer(env, "WEBHOOK_RETRY_HORIZON_MS", 24 * hour, 1000, 30 * 24 * hour),
+    webhookDisableAfterMs: integer(env, "WEBHOOK_DISABLE_AFTER_MS", 5 * 24 * hour, 1000, 365 * 24 * hour),
+    webhookRetentionMs: integer(env, "WEBHOOK_RETENTION_MS", 30 * 24 * hour, 1000, 3650 * 24 * hour),
+  };
+}
+
 export function loadConfig(env: Env = process.env, warn: (msg: string) => void = console.warn): Config {
   const production = env.NODE_ENV === "production";
   const dataDir = env.DATA_DIR || "./data";
@@ -180,5 +215,6 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
     ...jobSettings(env),
+    ...webhookSettings(env),
   };
 }

@@ -68,6 +68,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
   const deps = await createDeps(database, config, systemClock, logger);
   deps.keyUsage.start();
   deps.worker?.start();
+  deps.webhooks?.start();
   const app = createApp(deps);
   extend?.(app, deps);
 
@@ -80,6 +81,8 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     await app.stop();
     // Running jobs get SHUTDOWN_GRACE_MS to finish; the rest go back to the queue for another process.
     await deps.worker?.stop().catch(() => {});
+    // Attempts under way finish (each within WEBHOOK_TIMEOUT_MS); the rest wait in the database.
+    await deps.webhooks?.stop().catch(() => {});
     await deps.keyUsage.stop().catch(() => {});
     await deps.invalidation.stop();
     await database.close();

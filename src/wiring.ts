@@ -7,10 +7,11 @@ import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Deps } from "./deps";
 import type { Logger } from "./http/logger";
+import { WebhookDeliverer } from "./worker/webhook-delivery";
 import { Worker } from "./worker/worker";
 
-/** The services' dependencies, plus this process's job worker (none when WORKER=off). */
-export type Wired = Deps & { worker: Worker | undefined };
+/** The services' dependencies, plus this process's job worker and webhook deliverer (none when WORKER=off). */
+export type Wired = Deps & { worker: Worker | undefined; webhooks: WebhookDeliverer | undefined };
 
 /**
  * The composition root: wires the dependencies for one database, the same way for the server and
@@ -32,5 +33,6 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
     logger,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
+    webhooks: config.workerEnabled ? new WebhookDeliverer({ db: database.db, clock, config, logger }) : undefined,
   };
 }

@@ -6,7 +6,7 @@ import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 /**
- * The dashboard's Jobs, job detail, Credits, Members and Quick start views in Debian's Chromium,
+ * The dashboard's Jobs, job detail, Credits, Members, Webhooks and Quick start views in Debian's Chromium,
  * against a real server whose worker scrapes a local site. Each view passes axe and fits at 360
  * and 1440 px; what it shows is compared with what the API says.
  */
@@ -53,6 +53,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       WORKER_CONCURRENCY: "1", // one held job keeps the next one queued
       ADMIN_EMAILS: ada.email,
       LOG_REQUESTS: "false",
+      // A receiver that keeps failing is disabled within seconds, for the Webhooks view.
+      WEBHOOK_POLL_MS: "50",
+      WEBHOOK_RETRY_BASE_MS: "100",
+      WEBHOOK_DISABLE_AFTER_MS: "1000",
     });
     expect((await api("POST", "/auth/register", ada, undefined)).status).toBe(201);
     token = (await api("POST", "/auth/login", { email: ada.email, password: ada.password }, undefined)).body.data.accessToken;
@@ -220,6 +224,26 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.getByRole("dialog").getByRole("button", { name: "Remove Grace Hopper" }).click();
     await count(rows, 1);
     expect((await api("GET", `/private/organizations/${orgId}/members`)).body.data).toHaveLength(1);
+  }, 60_000);
+
+  test("Webhooks says the server disabled an endpoint that kept failing, and Enable turns it back on", async () => {
+    const hooks = `/private/projects/${projectId}/webhooks`;
+    const url = `${site.url}/status/500`;
+    const created = await api("POST", hooks, { url, events: ["job.failed"] });
+    expect(created.status).toBe(201);
+    expect((await api("POST", `${hooks}/${created.body.data.id}/test`)).status).toBe(202);
+    await eventually(async () => expect((await api("GET", hooks)).body.data[0].disabledReason).toBe("failing"), 20_000);
+    await openTab("Webhooks");
+    await visible(page.getByText("The server disabled an endpoint whose deliveries kept failing."));
+    await visible(page.getByText("Disabled after failing since"));
+    await checkView(page, "webhooks", () => visible(page.locator("tbody tr").first()));
+    await page.getByRole("button", { name: `Enable ${url}` }).click();
+    await visible(page.getByRole("button", { name: `Send test to ${url}` }));
+    expect((await api("GET", hooks)).body.data[0].disabledAt).not.toBe(undefined);
+    await page.getByRole("button", { name: `Delete ${url}` }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
+    await visible(page.getByText("No webhook endpoints yet."));
+    expect((await api("GET", hooks)).body.data).toEqual([]);
   }, 60_000);
 
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {

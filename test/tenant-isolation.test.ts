@@ -18,6 +18,7 @@ let outsider: Account;
 let victimKey: { id: string; key: string };
 let outsiderKey: string;
 let victimJobId: string;
+let victimWebhook: { id: string; deliveryId: string };
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -28,6 +29,12 @@ beforeAll(async () => {
   victimJobId = (
     await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })
   ).body.data.id;
+  const hooks = `/private/projects/${victim.projectId}/webhooks`;
+  const webhookId = (
+    await t.request("POST", hooks, { token: victim.token, body: { url: "https://example.com/hook", events: ["job.failed"] } })
+  ).body.data.id;
+  const deliveryId = (await t.request("POST", `${hooks}/${webhookId}/test`, { token: victim.token })).body.data.id;
+  victimWebhook = { id: webhookId, deliveryId };
 }, 60_000);
 afterAll(() => t.close());
 
@@ -38,13 +45,23 @@ function fill(path: string, ids: Record<string, string>): string {
   });
 }
 
-const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id, jobId: victimJobId });
+const victimIds = () => ({
+  orgId: victim.orgId,
+  projectId: victim.projectId,
+  id: victimKey.id,
+  userId: victim.id,
+  jobId: victimJobId,
+  webhookId: victimWebhook.id,
+  deliveryId: victimWebhook.deliveryId,
+});
 const missingIds = {
   orgId: "67e0a1b2c3d4e5f6a7b8c9d0",
   projectId: "67e0a1b2c3d4e5f6a7b8c9d1",
   id: "67e0a1b2c3d4e5f6a7b8c9d2",
   userId: "67e0a1b2c3d4e5f6a7b8c9d3",
   jobId: "67e0a1b2c3d4e5f6a7b8c9d4",
+  webhookId: "67e0a1b2c3d4e5f6a7b8c9d5",
+  deliveryId: "67e0a1b2c3d4e5f6a7b8c9d6",
 };
 
 function bodyFor(c: Case): unknown {
@@ -87,5 +104,17 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
     expect(projects.body.data).toHaveLength(1);
     const job = await t.request("GET", `/projects/${victim.projectId}/jobs/${victimJobId}`, { token: victimKey.key });
     expect(job.body.data.status).toBe("queued");
+    const webhooks = await t.request("GET", `/private/projects/${victim.projectId}/webhooks`, { token: victim.token });
+    expect(webhooks.body.data.map((w: { url: string }) => w.url)).toEqual(["https://example.com/hook"]);
   });
+
+  test.each(cases.filter((c) => c.path.includes("{webhookId}")).map((c) => [`${c.method} ${c.path}`, c] as const))(
+    "%s: another tenant's webhook or delivery id, under the caller's own project, is 404",
+    async (_, c) => {
+      const ids = { ...victimIds(), projectId: outsider.projectId };
+      const res = await t.request(c.method, fill(c.path, ids), { token: outsider.token, body: bodyFor(c) });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe("not_found");
+    },
+  );
 });

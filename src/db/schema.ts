@@ -33,6 +33,8 @@ export const organizations = pgTable(
     createdAt: at("created_at").notNull(),
     /** Credits available now; always the sum of the organization's ledger. The check is the last line of defence. */
     creditBalance: integer("credit_balance").notNull().default(0),
+    /** Owners set it; a reservation that takes the balance under it sends `credits.low`. Null: no alert. */
+    creditLowThreshold: integer("credit_low_threshold"),
   },
   (t) => [check("organizations_credit_balance_check", sql`${t.creditBalance} >= 0`)],
 );
@@ -144,6 +146,8 @@ export const jobs = pgTable(
     /** While running: the claim is the worker's until then; after it, another worker may take the job. */
     leaseExpiresAt: at("lease_expires_at"),
     workerId: text("worker_id"),
+    /** The job's own `webhook.url`: its `job.succeeded` / `job.failed` event is also delivered there. */
+    webhookUrl: text("webhook_url"),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),
@@ -194,3 +198,87 @@ export const serverProcesses = pgTable("server_processes", {
   /** Database time of the last heartbeat. */
   seenAt: at("seen_at").notNull(),
 });
+
+/**
+ * A project's webhook endpoints (Standard Webhooks). The signing secret is kept as is, because it
+ * signs every delivery; it is shown once, at creation or rotation, and never logged.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: id(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: jsonb("events").$type<string[]>().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    secret: text("secret").notNull(),
+    /** After a rotation the old secret also signs until `previousSecretExpiresAt`. */
+    previousSecret: text("previous_secret"),
+    previousSecretExpiresAt: at("previous_secret_expires_at"),
+    /** The first failed attempt since the last success; the endpoint is disabled when it is old enough. */
+    failingSince: at("failing_since"),
+    disabledAt: at("disabled_at"),
+    /** `failing`: disabled by the server after failing for WEBHOOK_DISABLE_AFTER_MS; `manual`: by PATCH. */
+    disabledReason: text("disabled_reason", { enum: ["failing", "manual"] }),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_project_idx").on(t.projectId, t.createdAt)],
+);
+
+/**
+ * One event for one destination, and the queue row that delivers it: `pending` until an attempt
+ * succeeds or the retry horizon passes. The body is stored as sent, so every attempt signs the same bytes.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: id(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    /** Null for a job's own `webhook.url`. */
+    endpointId: text("endpoint_id").references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    eventType: text("event_type").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivering", "succeeded", "failed"] }).notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    /** While `delivering`: another worker may take the row over after this (its worker died). */
+    leaseExpiresAt: at("lease_expires_at"),
+    createdAt: at("created_at").notNull(),
+    finishedAt: at("finished_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt.desc(), t.id.desc()),
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'delivering'`),
+    index("webhook_deliveries_finished_idx").on(t.finishedAt).where(sql`${t.status} in ('succeeded', 'failed')`),
+    check("webhook_deliveries_status_check", sql`${t.status} in ('pending', 'delivering', 'succeeded', 'failed')`),
+  ],
+);
+
+/** Each HTTP attempt of a delivery, with the first 1 KB of what the receiver answered. */
+export const webhookAttempts = pgTable(
+  "webhook_attempts",
+  {
+    id: id(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attemptedAt: at("attempted_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    /** Why the attempt failed before any answer (timeout, refused address, connection error). */
+    error: text("error"),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
+);

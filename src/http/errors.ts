@@ -32,6 +32,8 @@ const codeToStatus: Record<ErrorCode, number> = {
   rate_limited: 429,
   job_not_cancelable: 409,
   idempotency_key_reused: 409,
+  webhook_limit_reached: 409,
+  webhook_disabled: 409,
   service_unavailable: 503,
   internal_error: 500,
 };

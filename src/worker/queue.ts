@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/client";
 import { jobs, projects } from "../db/schema";
 import { charge, release } from "../modules/credits/ledger";
 import type { JobError, JobResult } from "../modules/jobs/view";
+import { enqueueJobEvent } from "../modules/webhooks/job-events";
 
 export type Claimed = typeof jobs.$inferSelect;
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
@@ -82,10 +83,11 @@ export async function settle(db: Db, job: Claimed, outcome: { result: JobResult 
         leaseExpiresAt: null,
       })
       .where(mine(job))
-      .returning({ id: jobs.id });
+      .returning();
     if (!row) return false;
     const org = await organizationOf(tx, job.projectId);
     await (succeeded ? charge : release)(tx, org, job.id, now);
+    await enqueueJobEvent(tx, row, now);
     return true;
   });
 }

@@ -83,6 +83,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
     request,
     async close() {
       await deps.worker?.stop(0).catch(() => {});
+      await deps.webhooks?.stop().catch(() => {});
       await deps.keyUsage.stop().catch(() => {});
       await deps.invalidation.stop();
       await database.close();

@@ -13,6 +13,7 @@ const table = {
   job: "projects/:projectId/jobs/:jobId",
   credits: "projects/:projectId/credits",
   members: "projects/:projectId/members",
+  webhooks: "projects/:projectId/webhooks",
   start: "projects/:projectId/start",
 } as const;
 

@@ -7,6 +7,7 @@ import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireProject } from "../access";
+import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 type ApiKey = Reply<"listApiKeys", 200>["data"][number];
 type CreatedApiKey = Reply<"createApiKey", 201>["data"];
@@ -101,12 +102,14 @@ export async function renameKey(
  */
 export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
+  const now = deps.clock.now();
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
-    const revoked = await tx
+    const [revoked] = await tx
       .update(apiKeys)
-      .set({ revokedAt: deps.clock.now(), revokedReason: "revoked" })
+      .set({ revokedAt: now, revokedReason: "revoked" })
       .where(and(eq(apiKeys.id, keyId), active(projectId)))
-      .returning({ id: apiKeys.id });
-    if (revoked.length === 0) throw notFound("API key");
+      .returning();
+    if (!revoked) throw notFound("API key");
+    await enqueueKeyEvent(tx, "api_key.revoked", revoked, now);
   });
 }

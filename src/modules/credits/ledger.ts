@@ -3,6 +3,7 @@ import type { Tx } from "../../db/client";
 import { creditLedger, organizations } from "../../db/schema";
 import { ApiError } from "../../http/errors";
 import { newId } from "../../ids";
+import { enqueueWebhookEvent } from "../webhooks/events";
 
 type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
 
@@ -49,7 +50,7 @@ export async function reserve(tx: Tx, organizationId: string, jobId: string, now
     .update(organizations)
     .set({ creditBalance: sql`${organizations.creditBalance} - 1` })
     .where(and(eq(organizations.id, organizationId), gte(organizations.creditBalance, 1)))
-    .returning({ balance: organizations.creditBalance });
+    .returning({ balance: organizations.creditBalance, threshold: organizations.creditLowThreshold });
   if (!row) {
     const [org] = await tx.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, organizationId));
     throw new ApiError(
@@ -58,6 +59,16 @@ export async function reserve(tx: Tx, organizationId: string, jobId: string, now
     );
   }
   await move(tx, organizationId, "reserve", -1, now, { jobId });
+  // Once per crossing: only the reservation that takes the balance from the threshold to under it.
+  if (row.threshold !== null && row.balance === row.threshold - 1) {
+    await enqueueWebhookEvent(
+      tx,
+      { organizationId },
+      "credits.low",
+      { organizationId, balance: row.balance, threshold: row.threshold },
+      now,
+    );
+  }
 }
 
 /** Gives a job's reserved credit back (failed or canceled). */

@@ -8,4 +8,7 @@ export const creditRoutes = (deps: Deps) =>
     .handle("getCredits", async ({ principal, params, query }) => ok(await credits.getCredits(deps, principal, params.orgId, query)))
     .handle("grantCredits", async ({ principal, params, body }) =>
       created({ data: await credits.grantCredits(deps, principal, params.orgId, body) }),
+    )
+    .handle("setCreditLowThreshold", async ({ principal, params, body }) =>
+      ok({ data: await credits.setLowThreshold(deps, principal, params.orgId, body) }),
     );

@@ -25,7 +25,10 @@ const entryView = (e: Entry) => ({
 export async function getCredits(deps: Deps, principal: SessionPrincipal, orgId: string, query: Query<"getCredits">): Promise<CreditsPage> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const limit = query.limit ?? 20;
-  const [org] = await deps.db.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, orgId));
+  const [org] = await deps.db
+    .select({ balance: organizations.creditBalance, lowThreshold: organizations.creditLowThreshold })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
   const rows = await deps.db
     .select()
     .from(creditLedger)
@@ -39,9 +42,22 @@ export async function getCredits(deps: Deps, principal: SessionPrincipal, orgId:
     .limit(limit + 1);
   const { page, next } = toPage(rows, limit);
   return {
-    data: { organizationId: orgId, balance: org?.balance ?? 0, entries: page.map(entryView) },
+    data: { organizationId: orgId, balance: org?.balance ?? 0, lowThreshold: org?.lowThreshold ?? null, entries: page.map(entryView) },
     nextCursor: next && encodeCursor(next),
   };
+}
+
+/** Owners choose the balance under which `credits.low` is sent (src/modules/credits/ledger.ts fires it). */
+export async function setLowThreshold(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  input: Body<"setCreditLowThreshold">,
+): Promise<Body<"setCreditLowThreshold">> {
+  const role = await requireMembership(deps.db, principal.user.id, orgId);
+  if (role !== "owner") throw new ApiError("forbidden", "Only an owner of the organization can set the low-balance alert.");
+  await deps.db.update(organizations).set({ creditLowThreshold: input.threshold }).where(eq(organizations.id, orgId));
+  return { threshold: input.threshold };
 }
 
 /**

@@ -9,6 +9,7 @@ import { newId } from "../../ids";
 import { requireProject } from "../access";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "../rate-limit";
+import { checkWebhookUrl, webhookPolicy } from "../webhooks/target";
 import { JobFailure } from "./failure";
 import { normalizeSelectors } from "./selector-options";
 import { checkUrl } from "./ssrf";
@@ -99,6 +100,7 @@ export async function submitJob(
   const project = await requireProject(deps.db, principal, projectId);
   const url = checkSubmittedUrl(deps, input.url);
   const options = normalizeOptions(input.options);
+  const webhookUrl = input.webhook ? checkWebhookUrl(input.webhook.url, webhookPolicy(deps.config), "webhook.url") : null;
   const now = deps.clock.now();
   const limits = limitsFor(deps, principal, projectId);
   const replayed = async (job: JobView) => ({ job, replayed: true, headers: await deps.db.transaction((tx) => consume(tx, limits, now)) });
@@ -115,6 +117,7 @@ export async function submitJob(
     status: "queued" as const,
     options,
     idempotencyKey: idempotencyKey ?? null,
+    webhookUrl,
     createdAt: now,
   };
   try {

@@ -68,5 +68,6 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
   };
   if (withResult && j.result) view.result = ordered(j.result as JobResult, RESULT_ORDER);
   if (j.error) view.error = j.error as JobError;
+  if (j.webhookUrl) view.webhook = { url: j.webhookUrl };
   return view;
 }

@@ -7,6 +7,7 @@ import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
+import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 type Member = Reply<"listMembers", 200>["data"][number];
 
@@ -91,10 +92,13 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
       }
       await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
       const orgProjects = tx.select({ id: projects.id }).from(projects).where(eq(projects.organizationId, orgId));
-      await tx
+      const now = deps.clock.now();
+      const revoked = await tx
         .update(apiKeys)
-        .set({ revokedAt: deps.clock.now(), revokedReason: "member_removed" })
-        .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt), inArray(apiKeys.projectId, orgProjects)));
+        .set({ revokedAt: now, revokedReason: "member_removed" })
+        .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt), inArray(apiKeys.projectId, orgProjects)))
+        .returning();
+      for (const key of revoked) await enqueueKeyEvent(tx, "api_key.revoked", key, now);
     }),
   );
 }

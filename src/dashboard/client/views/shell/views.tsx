@@ -6,6 +6,7 @@ import { JobsPage } from "../jobs/jobs-page";
 import { KeysPage } from "../keys/keys-page";
 import { MembersPage } from "../members/members-page";
 import { QuickStartPage } from "../quick-start-page";
+import { WebhooksPage } from "../webhooks/webhooks-page";
 import { canManageMembers, type Organization, type ProjectContext } from "./app-data";
 
 export type ViewProps<N extends ProjectRouteName> = { ctx: ProjectContext; route: Route<N> };
@@ -30,8 +31,9 @@ export const views: { [N in ProjectRouteName]: View<N> } = {
   job: { title: "Job", tab: "jobs", render: (props) => <JobPage {...props} /> },
   credits: { title: "Credits", tab: "credits", render: (props) => <CreditsPage {...props} /> },
   members: { title: "Members", tab: "members", allowed: canManageMembers, render: (props) => <MembersPage {...props} /> },
+  webhooks: { title: "Webhooks", tab: "webhooks", render: (props) => <WebhooksPage {...props} /> },
   start: { title: "Quick start", tab: "start", render: (props) => <QuickStartPage {...props} /> },
 };
 
 /** The tab bar, in order. */
-export const tabs: SectionName[] = ["keys", "jobs", "credits", "members", "start"];
+export const tabs: SectionName[] = ["keys", "jobs", "credits", "members", "webhooks", "start"];
