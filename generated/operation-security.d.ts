@@ -32,6 +32,11 @@ export interface operationSecurity {
     createApiKey: [["dashboardSession"]];
     renameApiKey: [["dashboardSession"]];
     revokeApiKey: [["dashboardSession"]];
+    rollApiKey: [["dashboardSession"]];
+    listServiceAccounts: [["dashboardSession"]];
+    createServiceAccount: [["dashboardSession"]];
+    deleteServiceAccount: [["dashboardSession"]];
+    listExpiringApiKeys: [["dashboardSession"]];
     getProject: [["apiKey"], ["dashboardSession"]];
     listJobs: [["apiKey"], ["dashboardSession"]];
     createJob: [["apiKey"], ["dashboardSession"]];

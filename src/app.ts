@@ -13,6 +13,7 @@ import { jobRoutes } from "./modules/jobs/routes";
 import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
 import { serviceRoutes } from "./modules/service/routes";
+import { serviceAccountRoutes } from "./modules/service-accounts/routes";
 
 /** Every group of handlers; together they must bind each operation in openapi.yaml exactly once. */
 export const routeGroups = (deps: Deps) => [
@@ -23,6 +24,7 @@ export const routeGroups = (deps: Deps) => [
   memberRoutes(deps),
   projectRoutes(deps),
   apiKeyRoutes(deps),
+  serviceAccountRoutes(deps),
   jobRoutes(deps),
   creditRoutes(deps),
   dashboardRoutes(deps),

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
 import { retryOnConflict } from "../../db/retry";
@@ -55,8 +55,9 @@ export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: 
 /**
  * Anyone may leave; owners and admins remove others, and only an owner removes an owner. The last
  * owner stays. Removing a member revokes every key they made in the organization's projects in the
- * same transaction (reason `member_removed`), so adding them back revives nothing; the commit
- * tells every process to drop those keys from its cache before this answers.
+ * same transaction (reason `member_removed`), rolled ones in their grace period included, so
+ * adding them back revives nothing; the commit tells every process to drop those keys from its
+ * cache before this answers. Service accounts' keys they made are not theirs and stay.
  */
 export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
   await requireMembership(deps.db, principal.user.id, orgId);
@@ -91,10 +92,18 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
       }
       await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
       const orgProjects = tx.select({ id: projects.id }).from(projects).where(eq(projects.organizationId, orgId));
+      const now = deps.clock.now();
       await tx
         .update(apiKeys)
-        .set({ revokedAt: deps.clock.now(), revokedReason: "member_removed" })
-        .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt), inArray(apiKeys.projectId, orgProjects)));
+        .set({ revokedAt: now, revokedReason: "member_removed" })
+        .where(
+          and(
+            eq(apiKeys.createdBy, userId),
+            isNull(apiKeys.serviceAccountId),
+            or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now)),
+            inArray(apiKeys.projectId, orgProjects),
+          ),
+        );
     }),
   );
 }
