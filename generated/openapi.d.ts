@@ -1046,6 +1046,31 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             apiKey: components["schemas"]["NewKeySecret"];
         };
+        /**
+         * @example {
+         *       "name": "ci-pipeline"
+         *     }
+         * @example {
+         *       "name": "nightly-scrape",
+         *       "expiresAt": "2027-03-01T00:00:00.000Z",
+         *       "scopes": [
+         *         "jobs:read",
+         *         "jobs:write"
+         *       ],
+         *       "allowedIps": [
+         *         "203.0.113.0/24",
+         *         "2001:db8::/32"
+         *       ],
+         *       "creditLimit": {
+         *         "amount": 500,
+         *         "period": "day"
+         *       },
+         *       "rateLimit": {
+         *         "perSecond": 2,
+         *         "burst": 10
+         *       }
+         *     }
+         */
         CreateApiKeyRequest: {
             name: components["schemas"]["Name"];
             expiresAt?: components["schemas"]["ExpiresAt"];
@@ -1056,6 +1081,20 @@ export interface components {
             /** @description Make the key a service account's (of this project); for an owner or admin. */
             serviceAccountId?: components["schemas"]["Id"];
         };
+        /**
+         * @example {
+         *       "name": "new-name"
+         *     }
+         * @example {
+         *       "scopes": [
+         *         "jobs:read"
+         *       ],
+         *       "allowedIps": [
+         *         "203.0.113.7"
+         *       ],
+         *       "creditLimit": null
+         *     }
+         */
         UpdateApiKeyRequest: {
             name?: components["schemas"]["Name"];
             expiresAt?: components["schemas"]["ExpiresAt"];
@@ -3383,6 +3422,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "ci-pipeline"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateApiKeyRequest"];
             };
         };
@@ -3615,6 +3659,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "new-name"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateApiKeyRequest"];
             };
         };

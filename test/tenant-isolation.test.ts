@@ -18,6 +18,7 @@ let outsider: Account;
 let victimKey: { id: string; key: string };
 let outsiderKey: string;
 let victimJobId: string;
+let victimServiceAccountId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -27,6 +28,9 @@ beforeAll(async () => {
   outsiderKey = (await createKey(t, outsider)).key;
   victimJobId = (
     await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })
+  ).body.data.id;
+  victimServiceAccountId = (
+    await t.request("POST", `/private/projects/${victim.projectId}/service-accounts`, { token: victim.token, body: { name: "victim-bot" } })
   ).body.data.id;
 }, 60_000);
 afterAll(() => t.close());
@@ -38,7 +42,14 @@ function fill(path: string, ids: Record<string, string>): string {
   });
 }
 
-const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id, jobId: victimJobId });
+// `{id}` is a key's id on key routes and a service account's on service-account routes.
+const victimIds = (path = "") => ({
+  orgId: victim.orgId,
+  projectId: victim.projectId,
+  id: path.includes("/service-accounts/") ? victimServiceAccountId : victimKey.id,
+  userId: victim.id,
+  jobId: victimJobId,
+});
 const missingIds = {
   orgId: "67e0a1b2c3d4e5f6a7b8c9d0",
   projectId: "67e0a1b2c3d4e5f6a7b8c9d1",
@@ -62,7 +73,7 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))(
     "%s: a user outside the tenant gets 404, exactly as for an id that does not exist",
     async (_, c) => {
-      const foreign = await t.request(c.method, fill(c.path, victimIds()), { token: outsider.token, body: bodyFor(c) });
+      const foreign = await t.request(c.method, fill(c.path, victimIds(c.path)), { token: outsider.token, body: bodyFor(c) });
       const missing = await t.request(c.method, fill(c.path, missingIds), { token: outsider.token, body: bodyFor(c) });
       expect(foreign.status).toBe(404);
       expect(foreign.body.error.code).toBe("not_found");
@@ -72,7 +83,7 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   );
 
   test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))("%s: another project's API key gets 403", async (_, c) => {
-    const res = await t.request(c.method, fill(c.path, victimIds()), { token: outsiderKey, body: bodyFor(c) });
+    const res = await t.request(c.method, fill(c.path, victimIds(c.path)), { token: outsiderKey, body: bodyFor(c) });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe(c.path.startsWith("/private/") ? "dashboard_session_required" : "key_project_mismatch");
   });
@@ -80,7 +91,12 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   test("after the whole matrix, the victim's key, name, membership and project are untouched", async () => {
     expect((await t.request("GET", `/projects/${victim.projectId}`, { token: victimKey.key })).status).toBe(200);
     const keys = await t.request("GET", `/private/projects/${victim.projectId}/api-keys`, { token: victim.token });
-    expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(["victim-key"]);
+    expect(keys.body.data.map((k: { name: string; status: string }) => [k.name, k.status])).toEqual([
+      ["victim-bot", "active"],
+      ["victim-key", "active"],
+    ]);
+    const accounts = await t.request("GET", `/private/projects/${victim.projectId}/service-accounts`, { token: victim.token });
+    expect(accounts.body.data.map((a: { id: string }) => a.id)).toEqual([victimServiceAccountId]);
     const members = await t.request("GET", `/private/organizations/${victim.orgId}/members`, { token: victim.token });
     expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([victim.id]);
     const projects = await t.request("GET", `/private/organizations/${victim.orgId}/projects`, { token: victim.token });
