@@ -4,6 +4,7 @@ import { isAllowed } from "./ip-allowlist";
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 
 export const invalidKey = () => new ApiError("invalid_api_key", "The API key is invalid or has been revoked.");
 
@@ -40,8 +41,9 @@ export function checkScopes(key: { scopes: readonly string[] }, needed: readonly
 }
 
 function inWords(ms: number): string {
-  const [count, unit] = ms >= DAY_MS ? [Math.floor(ms / DAY_MS), "day"] : [Math.max(1, Math.ceil(ms / HOUR_MS)), "hour"];
-  return `${count} ${unit}${count === 1 ? "" : "s"}`;
+  const unit = ms >= DAY_MS ? ([DAY_MS, "day"] as const) : ms >= HOUR_MS ? ([HOUR_MS, "hour"] as const) : ([MINUTE_MS, "minute"] as const);
+  const count = Math.floor(ms / unit[0]);
+  return count < 1 ? "less than a minute" : `${count} ${unit[1]}${count === 1 ? "" : "s"}`;
 }
 
 /**
