@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { apiKeys } from "../src/db/schema";
 import { type Account, addMember, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 
@@ -41,6 +43,13 @@ describe("expiresAt", () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe("api_key_expired");
     expect(refused.body.error.message).toContain(expiresAt as string);
+    // The first refusal is the expiry's lifecycle event, recorded once.
+    const noted = async () => (await t.database.db.select().from(apiKeys).where(eq(apiKeys.id, id)))[0]!.expiryNotedAt;
+    const first = await noted();
+    expect(first).toBeInstanceOf(Date);
+    t.clock.advance(1000);
+    await t.request("GET", `/projects/${ada.projectId}`, { token: key });
+    expect(await noted()).toEqual(first);
     expect(await listed(id, "expired")).toMatchObject({ status: "expired" });
     expect(await listed(id, "active")).toBeUndefined();
     // The default list keeps expired keys, so their owner can see what stopped.
