@@ -136,7 +136,6 @@ export async function updateKey(
 ): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
   const now = deps.clock.now();
-  if (input.expiresAt === null) checkExpiry(deps, null, now);
   const changes = { ...(input.name !== undefined && { name: input.name }), ...checkSettings(deps, input, now) };
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     const updated = await tx

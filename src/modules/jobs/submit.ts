@@ -58,7 +58,8 @@ function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[]
     refusal: (retryAfter) =>
       `Too many jobs submitted for ${scope}: the limit is ${perSecond} per second with bursts of ${burst}. Retry in ${retryAfter} s.`,
   });
-  // A key's own limit was checked not to exceed the project's when it was set.
+  // A key's own limit replaces the instance default; it was checked against the project's when set,
+  // and the project's bucket below still applies should an operator lower that limit later.
   const own = principal.via === "apiKey" ? principal.rateLimit : null;
   return [
     limit(caller, own?.perSecond ?? c.rateLimitKeyPerSecond, own?.burst ?? c.rateLimitKeyBurst, "this API key (or session)"),
