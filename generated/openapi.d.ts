@@ -526,14 +526,17 @@ export interface paths {
         };
         /**
          * List a project's keys
-         * @description Active keys, newest first. The full key is never returned again after creation.
+         * @description Keys newest first: by default the `active` and `expired` ones; `status` picks. The full key
+         *     is never returned again after creation.
          */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create a key
          * @description The `key` field is returned only on this response. Copy it now: it cannot be retrieved
-         *     again. A project holds at most 100 active keys.
+         *     again. A project holds at most 100 active keys. Every field but `name` is optional and
+         *     limits what the key can do (see `CreateApiKeyRequest`). Any member may create a key for
+         *     themselves; a key for a service account (`serviceAccountId`) needs an owner or admin.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -560,15 +563,19 @@ export interface paths {
         /**
          * Revoke a key
          * @description Revoked keys stop working immediately: no request with the key sent after this answers
-         *     succeeds on any server (401). The key leaves the list; revoking it again is 404. For the
-         *     key's creator or an owner or admin.
+         *     succeeds on any server (401). The key leaves the default list (`?status=revoked` shows it,
+         *     with `revokedReason: revoked`); revoking it again is 404. A rolled key still in its grace
+         *     period ends at once too. For the key's creator or an owner or admin.
          */
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         /**
-         * Rename a key
-         * @description For the key's creator or an owner or admin of the organization.
+         * Rename a key, or change its limits
+         * @description Renames the key and changes any of its limits (`UpdateApiKeyRequest`); fields left out stay
+         *     as they are, `null` lifts a limit. A change applies to the next request on every server, as
+         *     a revoke does: this answers after every server has it. For the key's creator or an owner
+         *     or admin of the organization; a revoked key is 404.
          */
         patch: operations["renameApiKey"];
         trace?: never;
@@ -738,6 +745,116 @@ export interface paths {
          *     again; one already being sent is answered as it is.
          */
         post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/api-keys/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The key's id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a key, with a grace period
+         * @description Creates a new key (shown once) with the old one's name, scopes, allowed IPs, credit and rate
+         *     limits, and service account; when the old key had an expiry, the new one gets the same
+         *     lifetime from now (never past `API_KEY_MAX_LIFETIME_DAYS`). The old key keeps working
+         *     until `now + gracePeriodSeconds`, then ends with `revokedReason: rolled` (its `revokedAt`
+         *     shows when). A grace of 0 ends it at once, with the same immediacy as a revoke. Revoking
+         *     the old key, or removing its creator, during the grace ends it at once. Same rights as revoking.
+         */
+        post: operations["rollApiKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/service-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a project's service accounts
+         * @description Service accounts not deleted, oldest first. Any member of the organization may list them.
+         */
+        get: operations["listServiceAccounts"];
+        put?: never;
+        /**
+         * Create a service account, with its first key
+         * @description A service account owns keys that do not belong to a person: they authenticate as the
+         *     account (jobs record it as their submitter) and keep working when the person who created
+         *     them leaves the organization. The first key is shown once, here; add more with
+         *     `POST /private/projects/{projectId}/api-keys` and `serviceAccountId`. With
+         *     `API_KEY_MAX_LIFETIME_DAYS` set, that first key expires after that many days.
+         *     For an owner or admin of the organization.
+         */
+        post: operations["createServiceAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/service-accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The service account's id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a service account and revoke its keys
+         * @description Its keys end at once on every server (`revokedReason: service_account_deleted`) before this
+         *     answers. Deleting it again is 404. For an owner or admin of the organization.
+         */
+        delete: operations["deleteServiceAccount"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/api-keys/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Keys that expire soon, across every project
+         * @description Keys not yet expired nor revoked whose `expiresAt` falls within `withinDays`, soonest first,
+         *     in every project the user can reach: the ones the user created, and every key of the
+         *     organizations where the user is an owner or admin. The dashboard shows them as a banner.
+         */
+        get: operations["listExpiringApiKeys"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1057,7 +1174,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "webhook_limit_reached" | "webhook_disabled" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "api_key_expired" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "insufficient_scope" | "ip_not_allowed" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "key_credit_limit_reached" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "webhook_limit_reached" | "webhook_disabled" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1148,6 +1265,56 @@ export interface components {
                 name: string;
             };
         };
+        /**
+         * @description `projects:read` for `GET /projects/{projectId}`; `jobs:read` to list and read jobs;
+         *     `jobs:write` to submit and cancel them. A key without a scope a route needs gets 403 `insufficient_scope`.
+         * @enum {string}
+         */
+        ApiKeyScope: "projects:read" | "jobs:read" | "jobs:write";
+        /** @description What the key may do; every scope unless narrowed. Never empty. */
+        ApiKeyScopes: components["schemas"]["ApiKeyScope"][];
+        /**
+         * @description When the key stops working (401 `api_key_expired`); null: never. Must be in the future and,
+         *     when the operator sets `API_KEY_MAX_LIFETIME_DAYS`, at most that many days ahead (and then required).
+         * @example 2026-12-01T00:00:00.000Z
+         */
+        ExpiresAt: string | null;
+        /**
+         * @description The client addresses the key may be used from: IPv4 or IPv6 addresses or CIDR ranges, at
+         *     most 50; any other address gets 403 `ip_not_allowed` (`TRUST_PROXY` decides the address).
+         *     null: anywhere.
+         * @example [
+         *       "203.0.113.0/24",
+         *       "2001:db8::/32"
+         *     ]
+         */
+        AllowedIps: string[] | null;
+        /**
+         * @description Credits the key may reserve per UTC calendar day, per UTC calendar month, or in total. A
+         *     submission beyond it gets 402 `key_credit_limit_reached`. null: only the organization's balance limits it.
+         * @example {
+         *       "amount": 500,
+         *       "period": "day"
+         *     }
+         */
+        KeyCreditLimit: {
+            amount: number;
+            /** @enum {string} */
+            period: "day" | "month" | "total";
+        } | null;
+        /**
+         * @description The key's job-submission limit, a token bucket: `burst` at once, then `perSecond`. It
+         *     cannot exceed the project's limit. null: the instance default for keys.
+         * @example {
+         *       "perSecond": 2,
+         *       "burst": 10
+         *     }
+         */
+        KeyRateLimit: {
+            perSecond: number;
+            burst: number;
+        } | null;
+        NullableId: components["schemas"]["Id"] | null;
         ApiKey: {
             id: components["schemas"]["Id"];
             name: string;
@@ -1162,6 +1329,27 @@ export interface components {
             /** @description When the key last authenticated a request (within a few seconds); null until first use. */
             lastUsedAt: components["schemas"]["Timestamp"] | null;
             createdBy: components["schemas"]["Id"];
+            /**
+             * @description `revoked` once `revokedAt` has passed; else `expired` once `expiresAt` has; else `active`.
+             * @enum {string}
+             */
+            status: "active" | "expired" | "revoked";
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            /** @description When the key ended, or, for a rolled key in its grace period, when it will. */
+            revokedAt: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description `revoked` (deleted through the API), `member_removed` (its creator left the
+             *     organization), `rolled` (replaced by a roll), `leaked`, `service_account_deleted`.
+             */
+            revokedReason: ("revoked" | "member_removed" | "rolled" | "leaked" | "service_account_deleted") | null;
+            scopes: components["schemas"]["ApiKeyScopes"];
+            allowedIps: string[] | null;
+            creditLimit: components["schemas"]["KeyCreditLimit"];
+            rateLimit: components["schemas"]["KeyRateLimit"];
+            /** @description The service account the key belongs to; null for a person's key. */
+            serviceAccountId: components["schemas"]["NullableId"];
+            /** @description The key this one replaced by a roll. */
+            rolledFromId: components["schemas"]["NullableId"];
         };
         CreatedApiKey: {
             id: components["schemas"]["Id"];
@@ -1170,6 +1358,115 @@ export interface components {
             key: string;
             keyHint: string;
             createdAt: components["schemas"]["Timestamp"];
+            expiresAt: components["schemas"]["Timestamp"] | null;
+            scopes: components["schemas"]["ApiKeyScopes"];
+            allowedIps: string[] | null;
+            creditLimit: components["schemas"]["KeyCreditLimit"];
+            rateLimit: components["schemas"]["KeyRateLimit"];
+            serviceAccountId: components["schemas"]["NullableId"];
+        };
+        NewKeySecret: {
+            id: components["schemas"]["Id"];
+            name: string;
+            /** @description The full key. Shown only on this response. */
+            key: string;
+            keyHint: string;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        RolledApiKey: {
+            id: components["schemas"]["Id"];
+            name: string;
+            /** @description The full new key. Shown only on this response. */
+            key: string;
+            keyHint: string;
+            createdAt: components["schemas"]["Timestamp"];
+            rolledFromId: components["schemas"]["Id"];
+        };
+        ExpiringApiKey: {
+            id: components["schemas"]["Id"];
+            name: string;
+            keyHint: string;
+            projectId: components["schemas"]["Id"];
+            projectName: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            createdBy: components["schemas"]["Id"];
+            serviceAccountId: components["schemas"]["NullableId"];
+        };
+        ServiceAccount: {
+            id: components["schemas"]["Id"];
+            name: string;
+            createdAt: components["schemas"]["Timestamp"];
+            createdBy: components["schemas"]["Id"];
+        };
+        CreatedServiceAccount: {
+            id: components["schemas"]["Id"];
+            name: string;
+            createdAt: components["schemas"]["Timestamp"];
+            apiKey: components["schemas"]["NewKeySecret"];
+        };
+        /**
+         * @example {
+         *       "name": "ci-pipeline"
+         *     }
+         * @example {
+         *       "name": "nightly-scrape",
+         *       "expiresAt": "2027-03-01T00:00:00.000Z",
+         *       "scopes": [
+         *         "jobs:read",
+         *         "jobs:write"
+         *       ],
+         *       "allowedIps": [
+         *         "203.0.113.0/24",
+         *         "2001:db8::/32"
+         *       ],
+         *       "creditLimit": {
+         *         "amount": 500,
+         *         "period": "day"
+         *       },
+         *       "rateLimit": {
+         *         "perSecond": 2,
+         *         "burst": 10
+         *       }
+         *     }
+         */
+        CreateApiKeyRequest: {
+            name: components["schemas"]["Name"];
+            expiresAt?: components["schemas"]["ExpiresAt"];
+            scopes?: components["schemas"]["ApiKeyScopes"];
+            allowedIps?: components["schemas"]["AllowedIps"];
+            creditLimit?: components["schemas"]["KeyCreditLimit"];
+            rateLimit?: components["schemas"]["KeyRateLimit"];
+            /** @description Make the key a service account's (of this project); for an owner or admin. */
+            serviceAccountId?: components["schemas"]["Id"];
+        };
+        /**
+         * @example {
+         *       "name": "new-name"
+         *     }
+         * @example {
+         *       "scopes": [
+         *         "jobs:read"
+         *       ],
+         *       "allowedIps": [
+         *         "203.0.113.7"
+         *       ],
+         *       "creditLimit": null
+         *     }
+         */
+        UpdateApiKeyRequest: {
+            name?: components["schemas"]["Name"];
+            expiresAt?: components["schemas"]["ExpiresAt"];
+            scopes?: components["schemas"]["ApiKeyScopes"];
+            allowedIps?: components["schemas"]["AllowedIps"];
+            creditLimit?: components["schemas"]["KeyCreditLimit"];
+            rateLimit?: components["schemas"]["KeyRateLimit"];
+        };
+        RollApiKeyRequest: {
+            /**
+             * @description How long the old key keeps working; 0 ends it at once.
+             * @default 86400
+             */
+            gracePeriodSeconds: number;
         };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "succeeded" | "failed" | "canceled";
@@ -1358,6 +1655,8 @@ export interface components {
             /** @description The key that submitted the job; null when submitted with a dashboard session. */
             apiKeyId: components["schemas"]["Id"] | null;
             createdBy: components["schemas"]["Id"];
+            /** @description The service account whose key submitted the job (its submitter); null or absent for a person's. */
+            serviceAccountId?: components["schemas"]["NullableId"];
             /** @description 1 once the job has succeeded; 0 otherwise. */
             creditsCharged: number;
             /** @description Present when the job was submitted with its own `webhook`. */
@@ -1615,21 +1914,16 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The organization has no credits left; the message says the balance. */
+        /**
+         * @description The organization has no credits left (`insufficient_credits`; the message says the
+         *     balance), or the key has reserved its `creditLimit` for the period
+         *     (`key_credit_limit_reached`; the message says used / limit and when the period resets).
+         */
         PaymentRequired: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": {
-                 *         "code": "insufficient_credits",
-                 *         "message": "This organization has 0 credits left and each job needs 1. Ask an operator to grant more credits.",
-                 *         "requestId": "req_0f2c9a7e51b84d3f"
-                 *       }
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1732,6 +2026,18 @@ export interface components {
         RateLimitRemaining: string;
         /** @description Seconds until that limit is full again. */
         RateLimitReset: string;
+        /**
+         * @description On every answer to a request authenticated by an API key that has an `expiresAt`, errors
+         *     included: when the key expires (ISO 8601). After it, the key gets 401 `api_key_expired`.
+         * @example 2026-12-01T00:00:00.000Z
+         */
+        ApiKeyExpiresAt: string;
+        /**
+         * @description With `Api-Key-Expires-At`, within `API_KEY_EXPIRY_WARNING_DAYS` (default 7) of the expiry:
+         *     a sentence for the calling script's logs.
+         * @example This API key expires in 3 days (2026-12-01T00:00:00.000Z); roll it in the dashboard.
+         */
+        ApiKeyExpiryWarning: string;
         /** @description The dashboard's refresh-token cookie (`HttpOnly; SameSite=Strict; Path=/dashboard/session`), set or cleared. */
         SessionCookie: string;
         /** @description Always `no-store`, on every answer of the routes that hand out tokens, errors included. */
@@ -2548,15 +2854,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "Field 'name' must not be blank.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3086,15 +3383,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "Field 'name' must not be blank.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3603,7 +3891,10 @@ export interface operations {
     };
     listApiKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `active`, `expired` or `revoked` keys only, or `all`; unset: active and expired. */
+                status?: "active" | "expired" | "revoked" | "all";
+            };
             header?: never;
             path: {
                 /** @description The project's id. */
@@ -3613,7 +3904,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The project's active keys. */
+            /** @description The project's keys with that status. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3629,7 +3920,28 @@ export interface operations {
                      *           "prefix": "azs_",
                      *           "createdAt": "2026-06-01T09:00:00.000Z",
                      *           "lastUsedAt": "2026-06-01T10:00:00.000Z",
-                     *           "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1"
+                     *           "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *           "status": "active",
+                     *           "expiresAt": "2026-12-01T00:00:00.000Z",
+                     *           "revokedAt": null,
+                     *           "revokedReason": null,
+                     *           "scopes": [
+                     *             "jobs:read",
+                     *             "jobs:write"
+                     *           ],
+                     *           "allowedIps": [
+                     *             "203.0.113.0/24"
+                     *           ],
+                     *           "creditLimit": {
+                     *             "amount": 500,
+                     *             "period": "day"
+                     *           },
+                     *           "rateLimit": {
+                     *             "perSecond": 2,
+                     *             "burst": 10
+                     *           },
+                     *           "serviceAccountId": null,
+                     *           "rolledFromId": null
                      *         }
                      *       ]
                      *     }
@@ -3734,7 +4046,7 @@ export interface operations {
                  *       "name": "ci-pipeline"
                  *     }
                  */
-                "application/json": components["schemas"]["NameRequest"];
+                "application/json": components["schemas"]["CreateApiKeyRequest"];
             };
         };
         responses: {
@@ -3751,7 +4063,17 @@ export interface operations {
                      *         "name": "ci-pipeline",
                      *         "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
                      *         "keyHint": "NSLU",
-                     *         "createdAt": "2026-06-01T09:00:00.000Z"
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "expiresAt": null,
+                     *         "scopes": [
+                     *           "projects:read",
+                     *           "jobs:read",
+                     *           "jobs:write"
+                     *         ],
+                     *         "allowedIps": null,
+                     *         "creditLimit": null,
+                     *         "rateLimit": null,
+                     *         "serviceAccountId": null
                      *       }
                      *     }
                      */
@@ -3766,15 +4088,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "Field 'name' must not be blank.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3970,7 +4283,7 @@ export interface operations {
                  *       "name": "new-name"
                  *     }
                  */
-                "application/json": components["schemas"]["NameRequest"];
+                "application/json": components["schemas"]["UpdateApiKeyRequest"];
             };
         };
         responses: {
@@ -3981,15 +4294,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "validation_failed",
-                     *         "message": "Field 'name' must not be blank.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5049,6 +5353,585 @@ export interface operations {
             default: components["responses"]["InternalError"];
         };
     };
+    rollApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The key's id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gracePeriodSeconds": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["RollApiKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new key, with its secret shown this once. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9e1",
+                     *         "name": "ci-pipeline",
+                     *         "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
+                     *         "keyHint": "NSLU",
+                     *         "createdAt": "2026-06-02T09:00:00.000Z",
+                     *         "rolledFromId": "67e0a1b2c3d4e5f6a7b8c9d0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["RolledApiKey"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'gracePeriodSeconds' must be <= 604800.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only the key's creator or an owner or admin of the organization can change this key.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No API key with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listServiceAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The project's service accounts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9f0",
+                     *           "name": "deploy-bot",
+                     *           "createdAt": "2026-06-01T09:00:00.000Z",
+                     *           "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ServiceAccount"][];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'projectId' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    createServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "deploy-bot"
+                 *     }
+                 */
+                "application/json": components["schemas"]["NameRequest"];
+            };
+        };
+        responses: {
+            /** @description The service account and its first key, whose secret is shown this once. */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControlNoStore"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9f0",
+                     *         "name": "deploy-bot",
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "apiKey": {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9f1",
+                     *           "name": "deploy-bot",
+                     *           "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
+                     *           "keyHint": "NSLU",
+                     *           "createdAt": "2026-06-01T09:00:00.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CreatedServiceAccount"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'name' must not be blank.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only an owner or admin of the organization can do this.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "key_limit_reached",
+                     *         "message": "A project can hold 100 active keys. Revoke unused ones first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    deleteServiceAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The service account's id. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Success"];
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'id' contains characters that are not allowed.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only an owner or admin of the organization can do this.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No service account with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listExpiringApiKeys: {
+        parameters: {
+            query?: {
+                /** @description How many days ahead to look; unset, `API_KEY_EXPIRY_WARNING_DAYS` (default 7). */
+                withinDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys expiring soon, soonest first (at most 100). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *           "name": "ci-pipeline",
+                     *           "keyHint": "a1b2",
+                     *           "projectId": "67e0a1b2c3d4e5f6a7b8c9d5",
+                     *           "projectName": "Default project",
+                     *           "expiresAt": "2026-06-04T09:00:00.000Z",
+                     *           "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *           "serviceAccountId": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ExpiringApiKey"][];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'withinDays' must be <= 365.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
     getProject: {
         parameters: {
             query?: never;
@@ -5064,6 +5947,8 @@ export interface operations {
             /** @description The project. */
             200: {
                 headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5097,15 +5982,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_api_key",
-                     *         "message": "The API key is invalid or has been revoked.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5115,15 +5991,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "key_project_mismatch",
-                     *         "message": "This API key is locked to its own project and cannot access another one.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5174,6 +6041,8 @@ export interface operations {
             /** @description One page of jobs. */
             200: {
                 headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5215,15 +6084,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_api_key",
-                     *         "message": "The API key is invalid or has been revoked.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5233,15 +6093,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "key_project_mismatch",
-                     *         "message": "This API key is locked to its own project and cannot access another one.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5301,6 +6152,8 @@ export interface operations {
             /** @description The job is queued (or, on an idempotent retry, the job the first request created). */
             202: {
                 headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
                     /** @description Where to poll the job. */
                     Location: string;
                     "RateLimit-Limit": components["headers"]["RateLimitLimit"];
@@ -5368,15 +6221,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_api_key",
-                     *         "message": "The API key is invalid or has been revoked.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5387,15 +6231,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "key_project_mismatch",
-                     *         "message": "This API key is locked to its own project and cannot access another one.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5459,6 +6294,8 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5492,15 +6329,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_api_key",
-                     *         "message": "The API key is invalid or has been revoked.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5510,15 +6338,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "key_project_mismatch",
-                     *         "message": "This API key is locked to its own project and cannot access another one.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5562,6 +6381,8 @@ export interface operations {
             /** @description The canceled job. */
             200: {
                 headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5595,15 +6416,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "invalid_api_key",
-                     *         "message": "The API key is invalid or has been revoked.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5613,15 +6425,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "key_project_mismatch",
-                     *         "message": "This API key is locked to its own project and cannot access another one.",
-                     *         "requestId": "req_0f2c9a7e51b84d3f"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

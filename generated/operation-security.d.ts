@@ -41,6 +41,11 @@ export interface operationSecurity {
     testWebhook: [["dashboardSession"]];
     listWebhookDeliveries: [["dashboardSession"]];
     retryWebhookDelivery: [["dashboardSession"]];
+    rollApiKey: [["dashboardSession"]];
+    listServiceAccounts: [["dashboardSession"]];
+    createServiceAccount: [["dashboardSession"]];
+    deleteServiceAccount: [["dashboardSession"]];
+    listExpiringApiKeys: [["dashboardSession"]];
     getProject: [["apiKey"], ["dashboardSession"]];
     listJobs: [["apiKey"], ["dashboardSession"]];
     createJob: [["apiKey"], ["dashboardSession"]];

@@ -13,6 +13,7 @@ import { jobRoutes } from "./modules/jobs/routes";
 import { memberRoutes } from "./modules/members/routes";
 import { projectRoutes } from "./modules/projects/routes";
 import { serviceRoutes } from "./modules/service/routes";
+import { serviceAccountRoutes } from "./modules/service-accounts/routes";
 import { webhookRoutes } from "./modules/webhooks/routes";
 
 /** Every group of handlers; together they must bind each operation in openapi.yaml exactly once. */
@@ -24,6 +25,7 @@ export const routeGroups = (deps: Deps) => [
   memberRoutes(deps),
   projectRoutes(deps),
   apiKeyRoutes(deps),
+  serviceAccountRoutes(deps),
   jobRoutes(deps),
   creditRoutes(deps),
   webhookRoutes(deps),

@@ -42,6 +42,10 @@ export type Config = {
   keyFailureBurst: number;
   /** ...and how many more per second after that. */
   keyFailurePerSecond: number;
+  /** The longest an API key may live, in days; it makes `expiresAt` required. Undefined: no cap. */
+  apiKeyMaxLifetimeDays: number | undefined;
+  /** Within this many days of its expiry, a key's responses carry `Api-Key-Expiry-Warning`. */
+  apiKeyExpiryWarningDays: number;
 } & JobSettings &
   WebhookSettings;
 
@@ -214,6 +218,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
+    apiKeyMaxLifetimeDays: env.API_KEY_MAX_LIFETIME_DAYS ? integer(env, "API_KEY_MAX_LIFETIME_DAYS", 0, 1, 36_500) : undefined,
+    apiKeyExpiryWarningDays: integer(env, "API_KEY_EXPIRY_WARNING_DAYS", 7, 0, 365),
     ...jobSettings(env),
     ...webhookSettings(env),
   };

@@ -1,6 +1,7 @@
 import type { AccessTokens } from "./auth/access-tokens";
 import type { InvalidationBus } from "./auth/invalidation";
 import type { KeyCache } from "./auth/key-cache";
+import type { KeyExpiryRecorder } from "./auth/key-expiry";
 import type { KeyGuessThrottle } from "./auth/key-guess-throttle";
 import type { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
@@ -26,5 +27,7 @@ export type Deps = {
   invalidation: InvalidationBus;
   /** Failed key lookups per client address, in this process. */
   keyGuesses: KeyGuessThrottle;
+  /** Records the first refusal of each expired key. */
+  keyExpiries: KeyExpiryRecorder;
   logger: Logger;
 };

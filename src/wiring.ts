@@ -1,5 +1,6 @@
 import { createAccessTokens } from "./auth/access-tokens";
 import { createKeyCaching } from "./auth/invalidation";
+import { KeyExpiryRecorder } from "./auth/key-expiry";
 import { KeyGuessThrottle } from "./auth/key-guess-throttle";
 import { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
@@ -31,6 +32,7 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyCache,
     invalidation,
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
+    keyExpiries: new KeyExpiryRecorder(database.db),
     logger,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
     webhooks: config.workerEnabled ? new WebhookDeliverer({ db: database.db, clock, config, logger }) : undefined,

@@ -66,11 +66,53 @@ describe("messages name the field and what to change", () => {
     [{ name: "   " }, "Field 'name' must not be blank."],
     [{ name: "x".repeat(101) }, "Field 'name' must be at most 100 characters long."],
     [{ name: 42 }, "Field 'name' must be of type string."],
-    [{ name: "ok", extra: true }, "Unknown field 'extra'. Allowed fields: name."],
+    [
+      { name: "ok", extra: true },
+      "Unknown field 'extra'. Allowed fields: name, expiresAt, scopes, allowedIps, creditLimit, rateLimit, serviceAccountId.",
+    ],
   ])("name %j → %s", async (body, message) => {
     const res = await t.request("POST", keys(), { token: ada.token, body });
     expectClientError(res, 400, "validation_failed");
     expect(res.body.error.message).toBe(message);
+  });
+
+  // Every limit a key can carry (issue 10), on create; PATCH shares the schemas and the checks.
+  test.each([
+    [{ expiresAt: "next week" }, "Field 'expiresAt' must be a valid date-time."],
+    [{ expiresAt: "2020-01-01T00:00:00Z" }, "Field 'expiresAt' must be in the future."],
+    [{ scopes: [] }, "Field 'scopes' must not be empty."],
+    [{ scopes: ["jobs:read", "jobs:read"] }, "Field 'scopes' must not list the same item twice."],
+    [{ scopes: ["admin"] }, "Field 'scopes.0' must be one of: projects:read, jobs:read, jobs:write."],
+    [{ allowedIps: [] }, "Field 'allowedIps' must not be empty."],
+    [
+      { allowedIps: ["10.0.0.1", "10.0.0.300"] },
+      "Field 'allowedIps[1]' ('10.0.0.300') is not an IPv4 or IPv6 address or CIDR range such as 203.0.113.0/24.",
+    ],
+    [{ allowedIps: Array(51).fill("10.0.0.1") }, "Field 'allowedIps' must have at most 50 items."],
+    [{ creditLimit: { amount: 0, period: "day" } }, "Field 'creditLimit.amount' must be >= 1."],
+    [{ creditLimit: { amount: 5, period: "week" } }, "Field 'creditLimit.period' must be one of: day, month, total."],
+    [{ creditLimit: { amount: 5 } }, "Missing required field 'creditLimit.period'."],
+    [{ rateLimit: { perSecond: 0, burst: 1 } }, "Field 'rateLimit.perSecond' must be greater than 0."],
+    [{ rateLimit: { perSecond: 1, burst: 0.5 } }, "Field 'rateLimit.burst' must be of type integer."],
+    [
+      { rateLimit: { perSecond: 1000, burst: 1 } },
+      "Field 'rateLimit' cannot exceed the project's limit of 50 per second with bursts of 100; lower perSecond or burst.",
+    ],
+    [{ serviceAccountId: "" }, "Field 'serviceAccountId' must not be blank."],
+  ])("limit %j → %s", async (fields, message) => {
+    const res = await t.request("POST", keys(), { token: ada.token, body: { name: "x", ...fields } });
+    expectClientError(res, 400, "validation_failed");
+    expect(res.body.error.message).toBe(message);
+  });
+
+  test("a PATCH with nothing to change, or a roll with a bad grace, says what to send", async () => {
+    const { id } = (await t.request("POST", keys(), { token: ada.token, body: { name: "x" } })).body.data;
+    const empty = await t.request("PATCH", `${keys()}/${id}`, { token: ada.token, body: {} });
+    expectClientError(empty, 400, "validation_failed");
+    expect(empty.body.error.message).toBe("The body must set at least 1 field.");
+    const grace = await t.request("POST", `${keys()}/${id}/roll`, { token: ada.token, body: { gracePeriodSeconds: 700000 } });
+    expectClientError(grace, 400, "validation_failed");
+    expect(grace.body.error.message).toBe("Field 'gracePeriodSeconds' must be <= 604800.");
   });
 
   test("a name of 100 characters after trimming is accepted", async () => {

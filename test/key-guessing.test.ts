@@ -5,7 +5,7 @@ import { KeyGuessThrottle } from "../src/auth/key-guess-throttle";
 import { authenticate } from "../src/auth/principal";
 import { systemClock } from "../src/clock";
 import type { Deps } from "../src/deps";
-import { type Account, createKey, signUp } from "./helpers/factories";
+import { type Account, createKey, keyRecord, signUp } from "./helpers/factories";
 import { createTestApp, type Received, type TestApp } from "./helpers/harness";
 
 /**
@@ -102,7 +102,7 @@ describe("the throttle itself", () => {
     const keyCache = new KeyCache(10, 60_000);
     keyCache.trustUntil(Number.POSITIVE_INFINITY);
     const valid = generateApiKey();
-    await keyCache.resolve(hashApiKey(valid), async () => ({ keyId: "k", userId: "u", projectId: "p", organizationId: "o" }));
+    await keyCache.resolve(hashApiKey(valid), async () => keyRecord({ keyId: "k", userId: "u", projectId: "p", organizationId: "o" }));
     const untouchable = new Proxy(
       {},
       {

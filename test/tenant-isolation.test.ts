@@ -19,6 +19,7 @@ let victimKey: { id: string; key: string };
 let outsiderKey: string;
 let victimJobId: string;
 let victimWebhook: { id: string; deliveryId: string };
+let victimServiceAccountId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -35,6 +36,9 @@ beforeAll(async () => {
   ).body.data.id;
   const deliveryId = (await t.request("POST", `${hooks}/${webhookId}/test`, { token: victim.token })).body.data.id;
   victimWebhook = { id: webhookId, deliveryId };
+  victimServiceAccountId = (
+    await t.request("POST", `/private/projects/${victim.projectId}/service-accounts`, { token: victim.token, body: { name: "victim-bot" } })
+  ).body.data.id;
 }, 60_000);
 afterAll(() => t.close());
 
@@ -45,10 +49,11 @@ function fill(path: string, ids: Record<string, string>): string {
   });
 }
 
-const victimIds = () => ({
+// `{id}` is a key's id on key routes and a service account's on service-account routes.
+const victimIds = (path = "") => ({
   orgId: victim.orgId,
   projectId: victim.projectId,
-  id: victimKey.id,
+  id: path.includes("/service-accounts/") ? victimServiceAccountId : victimKey.id,
   userId: victim.id,
   jobId: victimJobId,
   webhookId: victimWebhook.id,
@@ -79,7 +84,7 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))(
     "%s: a user outside the tenant gets 404, exactly as for an id that does not exist",
     async (_, c) => {
-      const foreign = await t.request(c.method, fill(c.path, victimIds()), { token: outsider.token, body: bodyFor(c) });
+      const foreign = await t.request(c.method, fill(c.path, victimIds(c.path)), { token: outsider.token, body: bodyFor(c) });
       const missing = await t.request(c.method, fill(c.path, missingIds), { token: outsider.token, body: bodyFor(c) });
       expect(foreign.status).toBe(404);
       expect(foreign.body.error.code).toBe("not_found");
@@ -89,7 +94,7 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   );
 
   test.each(cases.map((c) => [`${c.method} ${c.path}`, c] as const))("%s: another project's API key gets 403", async (_, c) => {
-    const res = await t.request(c.method, fill(c.path, victimIds()), { token: outsiderKey, body: bodyFor(c) });
+    const res = await t.request(c.method, fill(c.path, victimIds(c.path)), { token: outsiderKey, body: bodyFor(c) });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe(c.path.startsWith("/private/") ? "dashboard_session_required" : "key_project_mismatch");
   });
@@ -97,7 +102,12 @@ describe("tenant isolation, route by route from openapi.yaml", () => {
   test("after the whole matrix, the victim's key, name, membership and project are untouched", async () => {
     expect((await t.request("GET", `/projects/${victim.projectId}`, { token: victimKey.key })).status).toBe(200);
     const keys = await t.request("GET", `/private/projects/${victim.projectId}/api-keys`, { token: victim.token });
-    expect(keys.body.data.map((k: { name: string }) => k.name)).toEqual(["victim-key"]);
+    expect(keys.body.data.map((k: { name: string; status: string }) => [k.name, k.status])).toEqual([
+      ["victim-bot", "active"],
+      ["victim-key", "active"],
+    ]);
+    const accounts = await t.request("GET", `/private/projects/${victim.projectId}/service-accounts`, { token: victim.token });
+    expect(accounts.body.data.map((a: { id: string }) => a.id)).toEqual([victimServiceAccountId]);
     const members = await t.request("GET", `/private/organizations/${victim.orgId}/members`, { token: victim.token });
     expect(members.body.data.map((m: { userId: string }) => m.userId)).toEqual([victim.id]);
     const projects = await t.request("GET", `/private/organizations/${victim.orgId}/projects`, { token: victim.token });

@@ -23,7 +23,7 @@ type Message = { event: Invalidation; from?: string; id?: string };
 function parse(payload: string): Message {
   try {
     const message = JSON.parse(payload) as Message;
-    if (["key", "member", "project", "all"].includes(message?.event?.kind)) return message;
+    if (["key", "member", "project", "serviceAccount", "all"].includes(message?.event?.kind)) return message;
   } catch {
     // fall through: a message we cannot read may have ended anything
   }

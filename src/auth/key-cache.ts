@@ -6,6 +6,7 @@ export type Invalidation =
   | { kind: "key"; keyId: string }
   | { kind: "member"; organizationId: string; userId: string }
   | { kind: "project"; projectId: string }
+  | { kind: "serviceAccount"; serviceAccountId: string }
   | { kind: "all" };
 
 const ALL: Invalidation = { kind: "all" };
@@ -18,6 +19,8 @@ function ends(event: Invalidation, key: ActiveKey): boolean {
       return key.userId === event.userId && key.organizationId === event.organizationId;
     case "project":
       return key.projectId === event.projectId;
+    case "serviceAccount":
+      return key.serviceAccountId === event.serviceAccountId;
     case "all":
       return true;
   }

@@ -4,13 +4,15 @@ import type { Clock } from "../clock";
 import type { Db } from "../db/client";
 import { clientAddress } from "../http/client-address";
 import { ApiError } from "../http/errors";
-import type { AuthMode } from "../http/operations";
-import { setPrincipalId } from "../http/request-context";
+import type { AuthRule } from "../http/operations";
+import { responseHeaders, setPrincipalId, setResponseHeaders } from "../http/request-context";
 import type { AccessTokens } from "./access-tokens";
 import { hashApiKey, isWellFormedApiKey, KEY_PREFIX } from "./api-key-format";
 import { type ActiveKey, findActiveKey } from "./api-key-lookup";
 import type { KeyCache } from "./key-cache";
+import type { KeyExpiryRecorder } from "./key-expiry";
 import type { KeyGuessThrottle } from "./key-guess-throttle";
+import { checkKeyUse, checkScopes, expiryHeaders, invalidKey } from "./key-restrictions";
 import type { KeyUsage } from "./key-usage";
 
 /** What checking a credential needs, and no more. */
@@ -21,21 +23,21 @@ export type AuthDeps = {
   keyCache: KeyCache;
   keyUsage: KeyUsage;
   keyGuesses: KeyGuessThrottle;
-  config: { trustProxy: boolean };
+  keyExpiries: KeyExpiryRecorder;
+  config: { trustProxy: boolean; apiKeyExpiryWarningDays: number };
 };
 
 export type SessionPrincipal = { via: "jwt"; user: { id: string } };
-type KeyPrincipal = {
+export type KeyPrincipal = {
   via: "apiKey";
+  /** The key's creator; for a service account's key, who made the key (the account acts, not them). */
   user: { id: string };
   keyId: string;
   projectId: string;
   organizationId: string;
-};
+} & Pick<ActiveKey, "serviceAccountId" | "scopes" | "expiresAt" | "creditLimit" | "rateLimit">;
 /** Who is calling: a dashboard user, or a user acting through a key locked to one project. */
 export type Principal = SessionPrincipal | KeyPrincipal;
-
-const invalidKey = () => new ApiError("invalid_api_key", "The API key is invalid or has been revoked.");
 
 /**
  * A key not in the cache is looked up in the database, and a failed lookup counts against the
@@ -45,7 +47,7 @@ async function lookUpKey(deps: AuthDeps, hash: string, address: () => string | n
   // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
   const from = address() ?? "unknown";
   const reserved = deps.keyGuesses.admit(hash, from, deps.clock.now().getTime());
-  const key = await findActiveKey(deps.db, hash);
+  const key = await findActiveKey(deps.db, hash, deps.clock.now());
   deps.keyGuesses.settle(hash, from, reserved, key !== null, deps.clock.now().getTime());
   return key;
 }
@@ -71,8 +73,26 @@ export async function authenticate(
     const hash = hashApiKey(token);
     const key = await deps.keyCache.resolve(hash, () => lookUpKey(deps, hash, address));
     if (!key) throw invalidKey();
-    deps.keyUsage.record(key.keyId, deps.clock.now());
-    return { via: "apiKey", user: { id: key.userId }, keyId: key.keyId, projectId: key.projectId, organizationId: key.organizationId };
+    const now = deps.clock.now();
+    try {
+      checkKeyUse(key, now.getTime(), address);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "api_key_expired") await deps.keyExpiries.noteRefusal(key.keyId, now);
+      throw error;
+    }
+    deps.keyUsage.record(key.keyId, now);
+    return {
+      via: "apiKey",
+      user: { id: key.userId },
+      keyId: key.keyId,
+      projectId: key.projectId,
+      organizationId: key.organizationId,
+      serviceAccountId: key.serviceAccountId,
+      scopes: key.scopes,
+      expiresAt: key.expiresAt,
+      creditLimit: key.creditLimit,
+      rateLimit: key.rateLimit,
+    };
   }
   const userId = await deps.tokens.verify(token);
   if (!userId) {
@@ -86,7 +106,7 @@ export type Principals = { open: undefined; session: SessionPrincipal; keyOrSess
 
 async function principalFor(
   deps: AuthDeps,
-  mode: Exclude<AuthMode, "open">,
+  { mode, scopes }: AuthRule,
   request: Request,
   server: Server<unknown> | null,
   header: string | undefined,
@@ -94,6 +114,11 @@ async function principalFor(
   const address = () => clientAddress(request, server, deps.config.trustProxy);
   const principal = await authenticate(deps, header, address);
   setPrincipalId(request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
+  if (principal.via === "apiKey") {
+    // On every answer from here on, errors included: the caller's logs show the expiry coming.
+    setResponseHeaders(request, expiryHeaders(principal.expiresAt, deps.clock.now().getTime(), deps.config.apiKeyExpiryWarningDays));
+    checkScopes(principal, scopes);
+  }
   if (mode === "session" && principal.via !== "jwt") {
     throw new ApiError(
       "dashboard_session_required",
@@ -104,16 +129,20 @@ async function principalFor(
 }
 
 /**
- * Authentication, and nothing else: a route bound with `{ authenticate: mode }` (the mode comes
+ * Authentication, and nothing else: a route bound with `{ authenticate: { mode, scopes } }` (both
  * from the operation's `security` in openapi.yaml) gets a typed `principal` or a 401/403.
  * - `session`: a dashboard JWT; an API key gets 403, since keys cannot manage the account;
- * - `keyOrSession`: an API key or a JWT (project routes check the key's project in the service).
+ * - `keyOrSession`: an API key or a JWT (project routes check the key's project in the service);
+ *   a key must hold the operation's scopes (403 `insufficient_scope`), checked here, before any
+ *   project data is read, as are its expiry and allowed addresses.
  */
 export const authentication = (deps: AuthDeps) =>
   new Elysia().macro({
-    authenticate: (mode: Exclude<AuthMode, "open">) => ({
-      resolve: async ({ request, server, headers }) => ({
-        principal: await principalFor(deps, mode, request, server, headers.authorization),
-      }),
+    authenticate: (rule: AuthRule) => ({
+      resolve: async ({ request, server, headers, set }) => {
+        const principal = await principalFor(deps, rule, request, server, headers.authorization);
+        Object.assign(set.headers, responseHeaders(request));
+        return { principal };
+      },
     }),
   });

@@ -73,9 +73,38 @@ export const projects = pgTable(
 
 /**
  * What ended a key: `revoked` is a DELETE through the API, `member_removed` the removal of its
- * creator from the organization. Plain text in the database, so a new reason needs no migration.
+ * creator from the organization, `rolled` the end of a roll's grace period, `leaked` a key found
+ * exposed, `service_account_deleted` the deletion of the key's service account. Plain text in the
+ * database, so a new reason needs no migration.
  */
-export const API_KEY_REVOKED_REASONS = ["revoked", "member_removed"] as const;
+export const API_KEY_REVOKED_REASONS = ["revoked", "member_removed", "rolled", "leaked", "service_account_deleted"] as const;
+
+/** What a key may do; a key without a `scopes` value may do all of it. */
+export const API_KEY_SCOPES = ["projects:read", "jobs:read", "jobs:write"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export type KeyCreditLimit = { amount: number; period: "day" | "month" | "total" };
+export type KeyRateLimit = { perSecond: number; burst: number };
+
+/**
+ * Keys that belong to a project rather than a person (OpenAI's project service accounts). Deleted
+ * ones stay as a marker, so their keys' `serviceAccountId` still names something.
+ */
+export const serviceAccounts = pgTable(
+  "service_accounts",
+  {
+    id: id(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    createdBy: text("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: at("created_at").notNull(),
+    deletedAt: at("deleted_at"),
+  },
+  (t) => [index("service_accounts_project_idx").on(t.projectId, t.createdAt)],
+);
 
 export const apiKeys = pgTable(
   "api_keys",
@@ -95,10 +124,49 @@ export const apiKeys = pgTable(
     lastUsedAt: at("last_used_at"),
     /** Revoked rows are kept as a terminal marker: a revoked key can never authenticate again. */
     revokedAt: at("revoked_at"),
-    /** Why the key ended, set with `revokedAt`; null on keys revoked before reasons were recorded. */
+    /**
+     * Why the key ended, set with `revokedAt`; null on keys revoked before reasons were recorded.
+     * A rolled key gets `rolled` and a `revokedAt` in the future: it works until then.
+     */
     revokedReason: text("revoked_reason", { enum: API_KEY_REVOKED_REASONS }),
+    /** After this instant the key is refused with `api_key_expired`; null: never. */
+    expiresAt: at("expires_at"),
+    /** When a request was first refused because the key had expired (the expiry's lifecycle event). */
+    expiryNotedAt: at("expiry_noted_at"),
+    /** Null: every scope. */
+    scopes: jsonb("scopes").$type<ApiKeyScope[]>(),
+    /** Addresses and CIDR ranges the key may be used from; null: anywhere. */
+    allowedIps: jsonb("allowed_ips").$type<string[]>(),
+    creditLimit: jsonb("credit_limit").$type<KeyCreditLimit>(),
+    /** The key's job-submission limit; null: the instance default. */
+    rateLimit: jsonb("rate_limit").$type<KeyRateLimit>(),
+    /** Set on a service account's keys: they act for the account and outlive their creator's membership. */
+    serviceAccountId: text("service_account_id").references(() => serviceAccounts.id),
+    /** The key this one replaced by a roll. */
+    rolledFromId: text("rolled_from_id"),
   },
-  (t) => [index("api_keys_project_idx").on(t.projectId, t.createdAt)],
+  (t) => [
+    index("api_keys_project_idx").on(t.projectId, t.createdAt),
+    index("api_keys_service_account_idx").on(t.serviceAccountId),
+    index("api_keys_expires_idx").on(t.expiresAt).where(sql`${t.expiresAt} is not null`),
+  ],
+);
+
+/**
+ * Credits each key with a `creditLimit` reserved per period (`periodStart`: the UTC day or month,
+ * or the epoch for `total`). One row per key and period, bumped by a conditional upsert in the
+ * submission's transaction, so the cap holds across processes (src/modules/credits/key-credit-cap.ts).
+ */
+export const apiKeyCreditUsage = pgTable(
+  "api_key_credit_usage",
+  {
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    periodStart: at("period_start").notNull(),
+    used: integer("used").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.periodStart] })],
 );
 
 export const refreshTokens = pgTable(
@@ -148,6 +216,8 @@ export const jobs = pgTable(
     workerId: text("worker_id"),
     /** The job's own `webhook.url`: its `job.succeeded` / `job.failed` event is also delivered there. */
     webhookUrl: text("webhook_url"),
+    /** The service account whose key submitted the job (its submitter); null for a person's. */
+    serviceAccountId: text("service_account_id").references(() => serviceAccounts.id),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),

@@ -16,6 +16,8 @@ type OperationId = keyof operations & keyof operationSecurity;
 
 /** Who may call an operation, from its `security`: anyone, a dashboard session, or an API key or a session. */
 export type AuthMode = "open" | "session" | "keyOrSession";
+/** What the authentication plugin checks on a route: the auth mode, and the scopes an API key needs there. */
+export type AuthRule = { mode: Exclude<AuthMode, "open">; scopes: string[] };
 
 type ModeOf<Id extends OperationId> = operationSecurity[Id] extends []
   ? "open"
@@ -123,7 +125,7 @@ export function serveOperations(authentication: AnyElysia, groups: Operations<Pr
     const op = operationById(id);
     const mode = authModeOf(op);
     // Macros run in the order of these keys: credentials first, input second.
-    const hook = mode === "open" ? { validate: id } : { authenticate: mode, validate: id };
+    const hook = mode === "open" ? { validate: id } : { authenticate: { mode, scopes: op.apiKeyScopes }, validate: id };
     const route = async (ctx: RouteContext) => send(await handler({ ...ctx, ...ctx.input }), ctx.set);
     (app as unknown as Router).route(op.method.toUpperCase(), op.route, route, hook);
   }

@@ -65,7 +65,7 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       state.status = apiError.status;
       const response = errorResponse(apiError, state.id);
       response.headers.set("x-request-id", state.id);
-      for (const [name, value] of Object.entries(securityHeaders(request))) response.headers.set(name, value);
+      for (const [name, value] of Object.entries({ ...securityHeaders(request), ...state.headers })) response.headers.set(name, value);
       return response;
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {

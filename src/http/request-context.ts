@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 
 /** Per-request facts the log line and the error envelope need, kept off the handler's context. */
-type RequestState = { id: string; startedAt: number; principalId?: string; status?: number };
+type RequestState = {
+  id: string;
+  startedAt: number;
+  principalId?: string;
+  status?: number;
+  /** Headers the answer carries whatever it is, errors included (an API key's expiry). */
+  headers?: Record<string, string>;
+};
 
 const states = new WeakMap<Request, RequestState>();
 const CLIENT_ID = /^[\w.:-]{1,64}$/;
@@ -22,3 +29,9 @@ export const requestState = (request: Request): RequestState => states.get(reque
 export function setPrincipalId(request: Request, principalId: string): void {
   requestState(request).principalId = principalId;
 }
+
+export function setResponseHeaders(request: Request, headers: Record<string, string>): void {
+  requestState(request).headers = headers;
+}
+
+export const responseHeaders = (request: Request): Record<string, string> => requestState(request).headers ?? {};

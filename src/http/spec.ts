@@ -49,6 +49,11 @@ export type SpecOperation = {
   route: string;
   /** The scheme names of each accepted alternative; `[]` means no credentials. */
   security: string[][];
+  /**
+   * The scopes an API key needs for this operation: the role names its `apiKey` security
+   * requirement lists (OpenAPI 3.1 allows them for any scheme type).
+   */
+  apiKeyScopes: string[];
   /** The path item's parameters and the operation's own. */
   parameters: Parameter[];
   /** The `application/json` request body, if the operation takes one. */
@@ -98,6 +103,7 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
           path,
           route: toRoute(path),
           security: (op.security ?? document.security ?? []).map((requirement) => Object.keys(requirement)),
+          apiKeyScopes: (op.security ?? document.security ?? []).find((requirement) => requirement.apiKey)?.apiKey ?? [],
           parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
           requestBody: json && { schema: json.schema, example: json.example },
           responses: op.responses,

@@ -116,7 +116,8 @@ function describeValidationError(error: ErrorObject, where: "body" | "parameter"
   }
   switch (error.keyword) {
     case "required":
-      return where === "body" ? `Missing required field '${missing}'.` : `Missing required parameter '${missing}'.`;
+      if (where !== "body") return `Missing required parameter '${missing}'.`;
+      return `Missing required field '${field ? `${field}.` : ""}${missing}'.`;
     case "additionalProperties": {
       const allowed = Object.keys((error.parentSchema?.properties as object) ?? {}).join(", ");
       return `Unknown field '${extra}'. Allowed fields: ${allowed}.`;
@@ -142,6 +143,16 @@ function describeValidationError(error: ErrorObject, where: "body" | "parameter"
       return `${subject} must be one of: ${(error.params.allowedValues as string[]).join(", ")}.`;
     case "maxProperties":
       return `${subject} must have at most ${error.params.limit} entries.`;
+    case "minProperties":
+      return `${subject} must set at least ${error.params.limit} field${error.params.limit === 1 ? "" : "s"}.`;
+    case "minItems":
+      return error.params.limit === 1 ? `${subject} must not be empty.` : `${subject} must have at least ${error.params.limit} items.`;
+    case "maxItems":
+      return `${subject} must have at most ${error.params.limit} items.`;
+    case "uniqueItems":
+      return `${subject} must not list the same item twice.`;
+    case "exclusiveMinimum":
+      return `${subject} must be greater than ${error.params.limit}.`;
     case "minimum":
     case "maximum":
       return `${subject} must be ${error.params.comparison} ${error.params.limit}.`;

@@ -46,15 +46,37 @@ const findProjectForUser = preparedPerDatabase((db: Db) =>
     .prepare("find_project_for_user"),
 );
 
+/** A service account belongs to the project, not to a member: its key reaches the project without a membership. */
+const findProject = preparedPerDatabase((db: Db) =>
+  db
+    .select({
+      id: projects.id,
+      organizationId: projects.organizationId,
+      name: projects.name,
+      createdAt: projects.createdAt,
+      organizationName: organizations.name,
+      role: sql<Role>`'member'`,
+    })
+    .from(projects)
+    .innerJoin(organizations, eq(organizations.id, projects.organizationId))
+    .where(eq(projects.id, sql.placeholder("projectId")))
+    .limit(1)
+    .prepare("find_project"),
+);
+
 /**
  * Loads a project the principal may use, with the caller's role in its organization. A key is
- * locked to its project: any other id gets 403, whether or not that project exists.
+ * locked to its project: any other id gets 403, whether or not that project exists. A service
+ * account's key acts with a member's rights.
  */
 export async function requireProject(db: Db, principal: Principal, projectId: string) {
   if (principal.via === "apiKey" && principal.projectId !== projectId) {
     throw new ApiError("key_project_mismatch", "This API key is locked to its own project and cannot access another one.");
   }
-  const [row] = await findProjectForUser(db).execute({ projectId, userId: principal.user.id });
+  const [row] =
+    principal.via === "apiKey" && principal.serviceAccountId
+      ? await findProject(db).execute({ projectId })
+      : await findProjectForUser(db).execute({ projectId, userId: principal.user.id });
   if (!row) throw notFound("project");
   return row;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { ActiveKey } from "../../src/auth/api-key-lookup";
+import { API_KEY_SCOPES } from "../../src/db/schema";
 import type { TestApp } from "./harness";
 
 export type Account = {
@@ -50,3 +52,17 @@ export async function addMember(t: TestApp, owner: Account, member: Account, rol
   });
   if (added.status !== 201) throw new Error(`adding member failed: ${JSON.stringify(added.body)}`);
 }
+
+/** A cached key record with no limits, for tests that build one by hand. */
+export const keyRecord = (
+  fields: Pick<ActiveKey, "keyId" | "userId" | "projectId" | "organizationId"> & Partial<ActiveKey>,
+): ActiveKey => ({
+  serviceAccountId: null,
+  expiresAt: null,
+  endsAt: null,
+  scopes: API_KEY_SCOPES,
+  allowedIps: null,
+  creditLimit: null,
+  rateLimit: null,
+  ...fields,
+});

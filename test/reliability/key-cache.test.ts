@@ -13,15 +13,11 @@ import { systemClock } from "../../src/clock";
 import type { Database } from "../../src/db/client";
 import { serverProcesses } from "../../src/db/schema";
 import { freshDatabase, testServerUrl } from "../helpers/database";
+import { keyRecord } from "../helpers/factories";
 import { TEST_JWT_SECRET, TestClock } from "../helpers/harness";
 
-const key = (n: number, extra: Partial<ActiveKey> = {}): ActiveKey => ({
-  keyId: `key${n}`,
-  userId: "user1",
-  projectId: "project1",
-  organizationId: "org1",
-  ...extra,
-});
+const key = (n: number, extra: Partial<ActiveKey> = {}): ActiveKey =>
+  keyRecord({ keyId: `key${n}`, userId: "user1", projectId: "project1", organizationId: "org1", ...extra });
 
 /** A lookup that counts database visits. */
 function counting(result: ActiveKey | null) {

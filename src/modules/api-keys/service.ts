@@ -1,40 +1,71 @@
-import { and, count, desc, eq, isNull } from "drizzle-orm";
-import { generateApiKey, hashApiKey, KEY_PREFIX, keyHint } from "../../auth/api-key-format";
+import { and, count, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
-import { apiKeys, projects } from "../../db/schema";
+import type { Tx } from "../../db/client";
+import { apiKeys, projects, serviceAccounts } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
-import type { Body, Reply } from "../../http/types";
+import type { Body, Query, Reply } from "../../http/types";
 import { newId } from "../../ids";
-import { requireProject } from "../access";
+import { requireAdmin, requireProject } from "../access";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
+import { checkExpiry, checkSettings, keyView, limitsView, notRevoked, withStatus } from "./key-settings";
 
 type ApiKey = Reply<"listApiKeys", 200>["data"][number];
 type CreatedApiKey = Reply<"createApiKey", 201>["data"];
+type NewKey = typeof apiKeys.$inferInsert;
 
 /** Bounds the list (it is not paginated) and the damage of a runaway script creating keys. */
 export const MAX_ACTIVE_KEYS_PER_PROJECT = 100;
 
-const active = (projectId: string) => and(eq(apiKeys.projectId, projectId), isNull(apiKeys.revokedAt));
+const active = (projectId: string, now: Date) => and(eq(apiKeys.projectId, projectId), notRevoked(now));
 
-export async function listKeys(deps: Deps, principal: SessionPrincipal, projectId: string): Promise<ApiKey[]> {
+/** By default the keys that are not revoked (active and expired), newest first. */
+export async function listKeys(deps: Deps, principal: SessionPrincipal, projectId: string, query: Query<"listApiKeys">): Promise<ApiKey[]> {
   await requireProject(deps.db, principal, projectId);
-  const rows = await deps.db.select().from(apiKeys).where(active(projectId)).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-  return rows.map((k) => ({
-    id: k.id,
-    name: k.name,
-    keyHint: k.keyHint,
-    prefix: KEY_PREFIX,
-    createdAt: k.createdAt.toISOString(),
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-    createdBy: k.createdBy,
-  }));
+  const now = deps.clock.now();
+  const status = query.status ?? "notRevoked";
+  const filter = status === "all" ? undefined : status === "notRevoked" ? notRevoked(now) : withStatus(status, now);
+  const rows = await deps.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.projectId, projectId), filter))
+    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
+  return rows.map((k) => keyView(k, now));
+}
+
+/** A fresh key's row (the secret itself is returned, never stored) with the given settings. */
+export function newKeyRow(now: Date, fields: Omit<NewKey, "id" | "keyHash" | "keyHint" | "createdAt">) {
+  const key = generateApiKey();
+  return { key, row: { ...fields, id: newId(now), keyHash: hashApiKey(key), keyHint: keyHint(key), createdAt: now } satisfies NewKey };
 }
 
 /**
- * Any member may create a key. Only its hash and hint are stored; the key is returned once. The
- * count and the insert run under a lock on the project row, so parallel creates queue and the
- * limit holds exactly.
+ * Inserts a key under a lock on the project row, so parallel creates queue and the limit of
+ * active keys holds exactly. "no key update" conflicts only with itself: job inserts go on.
+ */
+export async function insertKey(tx: Tx, row: NewKey, now: Date): Promise<void> {
+  await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, row.projectId)).for("no key update");
+  const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(apiKeys).where(active(row.projectId, now));
+  if (n >= MAX_ACTIVE_KEYS_PER_PROJECT) {
+    throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
+  }
+  await tx.insert(apiKeys).values(row);
+}
+
+/** A service account of this project that is not deleted, or 404. */
+async function requireServiceAccount(tx: Tx, projectId: string, serviceAccountId: string): Promise<void> {
+  const [account] = await tx
+    .select({ id: serviceAccounts.id })
+    .from(serviceAccounts)
+    .where(and(eq(serviceAccounts.id, serviceAccountId), eq(serviceAccounts.projectId, projectId), isNull(serviceAccounts.deletedAt)))
+    .for("share");
+  if (!account) throw notFound("service account");
+}
+
+/**
+ * Any member may create a key for themselves; a service account's key needs an owner or admin.
+ * Only its hash and hint are stored; the key is returned once. The lifecycle change "key created".
  */
 export async function createKey(
   deps: Deps,
@@ -42,45 +73,62 @@ export async function createKey(
   projectId: string,
   input: Body<"createApiKey">,
 ): Promise<CreatedApiKey> {
-  await requireProject(deps.db, principal, projectId);
+  const project = await requireProject(deps.db, principal, projectId);
+  if (input.serviceAccountId !== undefined) requireAdmin(project.role);
   const now = deps.clock.now();
-  const key = generateApiKey();
-  const row = {
-    id: newId(now),
+  const settings = { expiresAt: checkExpiry(deps, input.expiresAt, now), ...checkSettings(deps, { ...input, expiresAt: undefined }, now) };
+  const { key, row } = newKeyRow(now, {
     projectId,
     createdBy: principal.user.id,
     name: input.name,
-    keyHash: hashApiKey(key),
-    keyHint: keyHint(key),
-    createdAt: now,
-  };
-  await deps.db.transaction(async (tx) => {
-    // "no key update" conflicts only with itself: job inserts (which key-share the project row) go on.
-    await tx.select({ id: projects.id }).from(projects).where(eq(projects.id, projectId)).for("no key update");
-    const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(apiKeys).where(active(projectId));
-    if (n >= MAX_ACTIVE_KEYS_PER_PROJECT) {
-      throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
-    }
-    await tx.insert(apiKeys).values(row);
+    serviceAccountId: input.serviceAccountId ?? null,
+    ...settings,
   });
-  return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString() };
+  await deps.db.transaction(async (tx) => {
+    if (row.serviceAccountId) await requireServiceAccount(tx, projectId, row.serviceAccountId);
+    await insertKey(tx, row, now);
+  });
+  return {
+    id: row.id,
+    name: row.name,
+    key,
+    keyHint: row.keyHint,
+    createdAt: now.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    ...limitsView({
+      scopes: row.scopes ?? null,
+      allowedIps: row.allowedIps ?? null,
+      creditLimit: row.creditLimit ?? null,
+      rateLimit: row.rateLimit ?? null,
+    }),
+    serviceAccountId: row.serviceAccountId ?? null,
+  };
 }
 
-/** Renaming and revoking are for the key's creator or an owner/admin of the organization. */
-async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
+/**
+ * Changing, rolling and revoking are for the key's creator or an owner/admin of the organization;
+ * a service account's key, for an owner/admin only. Revoked keys are 404.
+ */
+export async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
   const project = await requireProject(deps.db, principal, projectId);
   const [key] = await deps.db
-    .select({ createdBy: apiKeys.createdBy })
+    .select()
     .from(apiKeys)
-    .where(and(eq(apiKeys.id, keyId), active(projectId)))
+    .where(and(eq(apiKeys.id, keyId), active(projectId, deps.clock.now())))
     .limit(1);
   if (!key) throw notFound("API key");
-  if (key.createdBy !== principal.user.id && project.role === "member") {
+  if ((key.createdBy !== principal.user.id || key.serviceAccountId) && project.role === "member") {
     throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
   }
+  return key;
 }
 
-export async function renameKey(
+/**
+ * Renames the key and changes its limits: the lifecycle change "key updated". Whatever changed,
+ * every process drops the key from its cache before this answers, so a narrowed key is narrow on
+ * the next request anywhere.
+ */
+export async function updateKey(
   deps: Deps,
   principal: SessionPrincipal,
   projectId: string,
@@ -88,17 +136,22 @@ export async function renameKey(
   input: Body<"renameApiKey">,
 ): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
-  // No cache invalidation: the key cache holds ids, never the name.
-  await deps.db
-    .update(apiKeys)
-    .set({ name: input.name })
-    .where(and(eq(apiKeys.id, keyId), active(projectId)));
+  const now = deps.clock.now();
+  const changes = { ...(input.name !== undefined && { name: input.name }), ...checkSettings(deps, input, now) };
+  await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+    const updated = await tx
+      .update(apiKeys)
+      .set(changes)
+      .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
+      .returning({ id: apiKeys.id });
+    if (updated.length === 0) throw notFound("API key");
+  });
 }
 
 /**
  * Marks the key revoked (the row stays as a terminal marker) and, in the same commit, tells every
  * server process to drop the key from its cache: the next request with it, anywhere, gets 401.
- * A revoked key is gone from the list; revoking again is 404.
+ * A rolled key in its grace period ends at once too. The lifecycle change "key revoked".
  */
 export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
   await requireManageableKey(deps, principal, projectId, keyId);
@@ -107,7 +160,7 @@ export async function revokeKey(deps: Deps, principal: SessionPrincipal, project
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "revoked" })
-      .where(and(eq(apiKeys.id, keyId), active(projectId)))
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
       .returning();
     if (!revoked) throw notFound("API key");
     await enqueueKeyEvent(tx, "api_key.revoked", revoked, now);

@@ -7,6 +7,7 @@ import { ApiError } from "../../http/errors";
 import type { Body } from "../../http/types";
 import { newId } from "../../ids";
 import { requireProject } from "../access";
+import { takeKeyCredit } from "../credits/key-credit-cap";
 import { reserve } from "../credits/ledger";
 import { consume, type Limit } from "../rate-limit";
 import { checkWebhookUrl, webhookPolicy } from "../webhooks/target";
@@ -58,8 +59,11 @@ function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[]
     refusal: (retryAfter) =>
       `Too many jobs submitted for ${scope}: the limit is ${perSecond} per second with bursts of ${burst}. Retry in ${retryAfter} s.`,
   });
+  // A key's own limit replaces the instance default; it was checked against the project's when set,
+  // and the project's bucket below still applies should an operator lower that limit later.
+  const own = principal.via === "apiKey" ? principal.rateLimit : null;
   return [
-    limit(caller, c.rateLimitKeyPerSecond, c.rateLimitKeyBurst, "this API key (or session)"),
+    limit(caller, own?.perSecond ?? c.rateLimitKeyPerSecond, own?.burst ?? c.rateLimitKeyBurst, "this API key (or session)"),
     limit(`project:${projectId}`, c.rateLimitProjectPerSecond, c.rateLimitProjectBurst, "this project"),
   ];
 }
@@ -113,6 +117,7 @@ export async function submitJob(
     projectId,
     apiKeyId: principal.via === "apiKey" ? principal.keyId : null,
     createdBy: principal.user.id,
+    serviceAccountId: principal.via === "apiKey" ? principal.serviceAccountId : null,
     url,
     status: "queued" as const,
     options,
@@ -124,6 +129,7 @@ export async function submitJob(
     return await deps.db.transaction(async (tx) => {
       const headers = await consume(tx, limits, now);
       const [job] = await tx.insert(jobs).values(row).returning();
+      if (principal.via === "apiKey" && principal.creditLimit) await takeKeyCredit(tx, principal.keyId, principal.creditLimit, now);
       await reserve(tx, project.organizationId, row.id, now);
       return { job: jobView(job!, true), replayed: false, headers };
     });

@@ -66,6 +66,7 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     createdBy: j.createdBy,
     creditsCharged: j.creditsCharged,
   };
+  if (j.serviceAccountId) view.serviceAccountId = j.serviceAccountId;
   if (withResult && j.result) view.result = ordered(j.result as JobResult, RESULT_ORDER);
   if (j.error) view.error = j.error as JobError;
   if (j.webhookUrl) view.webhook = { url: j.webhookUrl };

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
 import { retryOnConflict } from "../../db/retry";
@@ -56,8 +56,9 @@ export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: 
 /**
  * Anyone may leave; owners and admins remove others, and only an owner removes an owner. The last
  * owner stays. Removing a member revokes every key they made in the organization's projects in the
- * same transaction (reason `member_removed`), so adding them back revives nothing; the commit
- * tells every process to drop those keys from its cache before this answers.
+ * same transaction (reason `member_removed`), rolled ones in their grace period included, so
+ * adding them back revives nothing; the commit tells every process to drop those keys from its
+ * cache before this answers. Service accounts' keys they made are not theirs and stay.
  */
 export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
   await requireMembership(deps.db, principal.user.id, orgId);
@@ -96,7 +97,14 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
       const revoked = await tx
         .update(apiKeys)
         .set({ revokedAt: now, revokedReason: "member_removed" })
-        .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt), inArray(apiKeys.projectId, orgProjects)))
+        .where(
+          and(
+            eq(apiKeys.createdBy, userId),
+            isNull(apiKeys.serviceAccountId),
+            or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now)),
+            inArray(apiKeys.projectId, orgProjects),
+          ),
+        )
         .returning();
       for (const key of revoked) await enqueueKeyEvent(tx, "api_key.revoked", key, now);
     }),

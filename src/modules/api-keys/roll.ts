@@ -1,0 +1,67 @@
+import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type { SessionPrincipal } from "../../auth/principal";
+import { apiKeys } from "../../db/schema";
+import type { Deps } from "../../deps";
+import { notFound } from "../../http/errors";
+import type { Body, Reply } from "../../http/types";
+import { newKeyRow, requireManageableKey } from "./service";
+
+const DAY_MS = 86_400_000;
+type RolledApiKey = Reply<"rollApiKey", 201>["data"];
+
+/**
+ * A rolled key's expiry: the old key's lifetime again, from now (rolling is how an expiring key
+ * is renewed), never past the operator's cap; none when the old key had none and there is no cap.
+ */
+function renewedExpiry(deps: Deps, old: { createdAt: Date; expiresAt: Date | null }, now: Date): Date | null {
+  const maxDays = deps.config.apiKeyMaxLifetimeDays;
+  const cap = maxDays === undefined ? null : now.getTime() + maxDays * DAY_MS;
+  if (!old.expiresAt) return cap === null ? null : new Date(cap);
+  const renewed = now.getTime() + Math.max(old.expiresAt.getTime() - old.createdAt.getTime(), 0);
+  return new Date(cap === null ? renewed : Math.min(renewed, cap));
+}
+
+/**
+ * Replaces a key: the new one copies its name, owner, service account and limits; the old one
+ * works until `now + grace`, then ends as `rolled`. The lifecycle change "key rolled", in one
+ * transaction that also tells every process to re-read the old key, so a grace of 0 ends it
+ * everywhere before this answers, like a revoke. The new key is not counted against the
+ * project's limit of active keys: the old one is on its way out.
+ */
+export async function rollKey(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  keyId: string,
+  input: Body<"rollApiKey">,
+): Promise<RolledApiKey> {
+  const old = await requireManageableKey(deps, principal, projectId, keyId);
+  const now = deps.clock.now();
+  const endsAt = new Date(now.getTime() + (input.gracePeriodSeconds ?? 86_400) * 1000);
+  const { key, row } = newKeyRow(now, {
+    projectId,
+    createdBy: old.createdBy,
+    name: old.name,
+    serviceAccountId: old.serviceAccountId,
+    expiresAt: renewedExpiry(deps, old, now),
+    scopes: old.scopes,
+    allowedIps: old.allowedIps,
+    creditLimit: old.creditLimit,
+    rateLimit: old.rateLimit,
+    rolledFromId: old.id,
+  });
+  await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+    // A key rolled twice keeps the earlier end of its grace.
+    const ended = await tx
+      .update(apiKeys)
+      .set({
+        revokedAt: sql`least(coalesce(${apiKeys.revokedAt}, ${endsAt.toISOString()}::timestamptz), ${endsAt.toISOString()}::timestamptz)`,
+        revokedReason: "rolled",
+      })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
+      .returning({ id: apiKeys.id });
+    if (ended.length === 0) throw notFound("API key");
+    await tx.insert(apiKeys).values(row);
+  });
+  return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString(), rolledFromId: old.id };
+}
