@@ -17,12 +17,15 @@ export interface operationSecurity {
     login: [];
     refresh: [];
     logout: [];
+    reportLeakedKeys: [];
     getMe: [["dashboardSession"]];
     listOrganizations: [["dashboardSession"]];
     createOrganization: [["dashboardSession"]];
     listMembers: [["dashboardSession"]];
     addMember: [["dashboardSession"]];
+    changeMemberRole: [["dashboardSession"]];
     removeMember: [["dashboardSession"]];
+    listAuditEvents: [["dashboardSession"]];
     listOrganizationProjects: [["dashboardSession"]];
     createProject: [["dashboardSession"]];
     getCredits: [["dashboardSession"]];
@@ -32,6 +35,8 @@ export interface operationSecurity {
     createApiKey: [["dashboardSession"]];
     renameApiKey: [["dashboardSession"]];
     revokeApiKey: [["dashboardSession"]];
+    getApiKeyUsage: [["dashboardSession"]];
+    getProjectUsage: [["dashboardSession"]];
     getProject: [["apiKey"], ["dashboardSession"]];
     listJobs: [["apiKey"], ["dashboardSession"]];
     createJob: [["apiKey"], ["dashboardSession"]];

@@ -40,6 +40,12 @@ export type Config = {
   keyFailureBurst: number;
   /** ...and how many more per second after that. */
   keyFailurePerSecond: number;
+  /** Audit events older than this many days are pruned by the housekeeping job. */
+  auditRetentionDays: number;
+  /** When set, POST /leaked-keys requires `X-Signature: sha256=<HMAC of the body with it>`. */
+  leakReportSecret: string | undefined;
+  /** Leak reports per client address per minute (a bucket that size, refilled evenly). */
+  rateLimitLeakReportsPerMinute: number;
 } & JobSettings;
 
 /** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
@@ -111,6 +117,13 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
   return secret;
 }
 
+function leakReportSecret(env: Env): string | undefined {
+  const given = env.LEAK_REPORT_SECRET;
+  if (!given) return undefined;
+  if (given.length < 16) throw new ConfigError("LEAK_REPORT_SECRET must be at least 16 characters long.");
+  return given;
+}
+
 function host(env: Env): string {
   const raw = env.HOST?.trim();
   if (!raw) return "0.0.0.0";
@@ -176,6 +189,9 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
+    auditRetentionDays: integer(env, "AUDIT_RETENTION_DAYS", 365, 1, 36_500),
+    leakReportSecret: leakReportSecret(env),
+    rateLimitLeakReportsPerMinute: integer(env, "RATE_LIMIT_LEAK_REPORTS_PER_MINUTE", 60, 1, 1_000_000),
     ...jobSettings(env),
   };
 }

@@ -7,15 +7,16 @@ import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Deps } from "./deps";
 import type { Logger } from "./http/logger";
+import { Housekeeping } from "./worker/housekeeping";
 import { Worker } from "./worker/worker";
 
-/** The services' dependencies, plus this process's job worker (none when WORKER=off). */
-export type Wired = Deps & { worker: Worker | undefined };
+/** The services' dependencies, plus this process's job worker (none when WORKER=off) and its periodic clean-up. */
+export type Wired = Deps & { worker: Worker | undefined; housekeeping: Housekeeping };
 
 /**
  * The composition root: wires the dependencies for one database, the same way for the server and
  * the tests. The invalidation listener is started here (the key cache is not trusted before it
- * listens); the caller starts the `keyUsage` flush timer and the worker if it wants them.
+ * listens); the caller starts the `keyUsage` flush timer, the worker and `housekeeping` if it wants them.
  */
 export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Wired> {
   const { keyCache, invalidation } = createKeyCaching(database, config, logger);
@@ -32,5 +33,6 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
     logger,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
+    housekeeping: new Housekeeping({ db: database.db, clock, logger, config }),
   };
 }

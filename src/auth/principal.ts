@@ -71,7 +71,7 @@ export async function authenticate(
     const hash = hashApiKey(token);
     const key = await deps.keyCache.resolve(hash, () => lookUpKey(deps, hash, address));
     if (!key) throw invalidKey();
-    deps.keyUsage.record(key.keyId, deps.clock.now());
+    deps.keyUsage.record(key.keyId, deps.clock.now(), address());
     return { via: "apiKey", user: { id: key.userId }, keyId: key.keyId, projectId: key.projectId, organizationId: key.organizationId };
   }
   const userId = await deps.tokens.verify(token);
@@ -93,7 +93,11 @@ async function principalFor(
 ): Promise<Principal> {
   const address = () => clientAddress(request, server, deps.config.trustProxy);
   const principal = await authenticate(deps, header, address);
-  setPrincipalId(request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
+  setPrincipalId(
+    request,
+    principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`,
+    principal.via === "apiKey" ? principal.keyId : undefined,
+  );
   if (mode === "session" && principal.via !== "jwt") {
     throw new ApiError(
       "dashboard_session_required",

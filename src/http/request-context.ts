@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 
 /** Per-request facts the log line and the error envelope need, kept off the handler's context. */
-type RequestState = { id: string; startedAt: number; principalId?: string; status?: number };
+type RequestState = { id: string; startedAt: number; principalId?: string; keyId?: string; status?: number };
 
 const states = new WeakMap<Request, RequestState>();
 const CLIENT_ID = /^[\w.:-]{1,64}$/;
@@ -19,6 +19,9 @@ export function beginRequest(request: Request): RequestState {
 
 export const requestState = (request: Request): RequestState => states.get(request) ?? beginRequest(request);
 
-export function setPrincipalId(request: Request, principalId: string): void {
-  requestState(request).principalId = principalId;
+/** Who made the request; `keyId` when an API key did, so its answer is counted for the key. */
+export function setPrincipalId(request: Request, principalId: string, keyId?: string): void {
+  const state = requestState(request);
+  state.principalId = principalId;
+  state.keyId = keyId;
 }

@@ -1,4 +1,5 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import { generateApiKey, hashApiKey, KEY_PREFIX, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys, projects } from "../../db/schema";
@@ -7,6 +8,7 @@ import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireProject } from "../access";
+import { actorOf } from "../audit/actor";
 
 type ApiKey = Reply<"listApiKeys", 200>["data"][number];
 type CreatedApiKey = Reply<"createApiKey", 201>["data"];
@@ -26,6 +28,7 @@ export async function listKeys(deps: Deps, principal: SessionPrincipal, projectI
     prefix: KEY_PREFIX,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: k.lastUsedIp,
     createdBy: k.createdBy,
   }));
 }
@@ -40,8 +43,9 @@ export async function createKey(
   principal: SessionPrincipal,
   projectId: string,
   input: Body<"createApiKey">,
+  context: AuditContext,
 ): Promise<CreatedApiKey> {
-  await requireProject(deps.db, principal, projectId);
+  const project = await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
   const key = generateApiKey();
   const row = {
@@ -61,6 +65,19 @@ export async function createKey(
       throw new ApiError("key_limit_reached", `A project can hold ${MAX_ACTIVE_KEYS_PER_PROJECT} active keys. Revoke unused ones first.`);
     }
     await tx.insert(apiKeys).values(row);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.created",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: row.id },
+        organizationId: project.organizationId,
+        projectId,
+        details: { name: row.name, keyHint: row.keyHint },
+      },
+      context,
+      now,
+    );
   });
   return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString() };
 }
@@ -69,7 +86,7 @@ export async function createKey(
 async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
   const project = await requireProject(deps.db, principal, projectId);
   const [key] = await deps.db
-    .select({ createdBy: apiKeys.createdBy })
+    .select({ createdBy: apiKeys.createdBy, name: apiKeys.name, keyHint: apiKeys.keyHint })
     .from(apiKeys)
     .where(and(eq(apiKeys.id, keyId), active(projectId)))
     .limit(1);
@@ -77,6 +94,7 @@ async function requireManageableKey(deps: Deps, principal: SessionPrincipal, pro
   if (key.createdBy !== principal.user.id && project.role === "member") {
     throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
   }
+  return { ...key, organizationId: project.organizationId };
 }
 
 export async function renameKey(
@@ -85,13 +103,32 @@ export async function renameKey(
   projectId: string,
   keyId: string,
   input: Body<"renameApiKey">,
+  context: AuditContext,
 ): Promise<void> {
-  await requireManageableKey(deps, principal, projectId, keyId);
+  const key = await requireManageableKey(deps, principal, projectId, keyId);
   // No cache invalidation: the key cache holds ids, never the name.
-  await deps.db
-    .update(apiKeys)
-    .set({ name: input.name })
-    .where(and(eq(apiKeys.id, keyId), active(projectId)));
+  await deps.db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ name: apiKeys.name })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, keyId), active(projectId)))
+      .for("update");
+    if (!before) throw notFound("API key"); // revoked meanwhile
+    await tx.update(apiKeys).set({ name: input.name }).where(eq(apiKeys.id, keyId));
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.updated",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: keyId },
+        organizationId: key.organizationId,
+        projectId,
+        details: { keyHint: key.keyHint, before: { name: before.name }, after: { name: input.name } },
+      },
+      context,
+      deps.clock.now(),
+    );
+  });
 }
 
 /**
@@ -99,14 +136,34 @@ export async function renameKey(
  * server process to drop the key from its cache: the next request with it, anywhere, gets 401.
  * A revoked key is gone from the list; revoking again is 404.
  */
-export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
-  await requireManageableKey(deps, principal, projectId, keyId);
+export async function revokeKey(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  keyId: string,
+  context: AuditContext,
+): Promise<void> {
+  const key = await requireManageableKey(deps, principal, projectId, keyId);
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+    const now = deps.clock.now();
     const revoked = await tx
       .update(apiKeys)
-      .set({ revokedAt: deps.clock.now(), revokedReason: "revoked" })
+      .set({ revokedAt: now, revokedReason: "revoked" })
       .where(and(eq(apiKeys.id, keyId), active(projectId)))
       .returning({ id: apiKeys.id });
     if (revoked.length === 0) throw notFound("API key");
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.revoked",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: keyId },
+        organizationId: key.organizationId,
+        projectId,
+        details: { reason: "revoked", name: key.name, keyHint: key.keyHint },
+      },
+      context,
+      now,
+    );
   });
 }
