@@ -97,12 +97,15 @@ export async function getKeyUsage(
   await requireProject(deps.db, principal, projectId);
   const granularity = query.granularity ?? "hour";
   const now = deps.clock.now();
-  const { from, to } = timeRange(query, now, DEFAULT_DAYS, granularity === "hour" ? HOURLY_RETENTION_DAYS : MAX_DAYS);
+  const { from, to } = timeRange(query, now, DEFAULT_DAYS, MAX_DAYS);
   if (granularity === "hour" && from.getTime() < now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS) {
     throw new ApiError(
       "validation_failed",
       `Hourly buckets are kept for ${HOURLY_RETENTION_DAYS} days; for older ranges use granularity=day.`,
     );
+  }
+  if (granularity === "hour" && to.getTime() - from.getTime() > HOURLY_RETENTION_DAYS * DAY_MS) {
+    throw new ApiError("validation_failed", `Hourly ranges can span at most ${HOURLY_RETENTION_DAYS} days; use granularity=day.`);
   }
   await findKey(deps.db, projectId, keyId);
   const start = granularity === "hour" ? apiKeyUsage.bucketStart : sql<Date>`date_trunc('day', ${apiKeyUsage.bucketStart}, 'UTC')`;
