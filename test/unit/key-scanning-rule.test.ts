@@ -35,7 +35,7 @@ function readmeSaysIsKey(candidate: string): boolean {
 describe("the README's scanning rule", () => {
   test("finds generated keys in text, and its checksum agrees with the server's", () => {
     const keys = Array.from({ length: 200 }, () => generateApiKey());
-    const found = `config:\n${keys.map((k) => `API_KEY=${k}`).join("\n")}\n`.match(regex) ?? [];
+    const found = [...`config:\n${keys.map((k) => `API_KEY=${k}`).join("\n")}\n`.matchAll(regex)].map((m) => m[0]);
     expect(found).toEqual(keys);
     for (const key of keys) expect(readmeSaysIsKey(key)).toBe(true);
   });
