@@ -73,7 +73,11 @@ export async function admitLoginAttempt(
   } catch (error) {
     if (refused) {
       const { limit, retryAfterSeconds } = refused;
-      await recordLoginLock(db, { bucket: limit.bucket, scope: limit.scope, email: attempt.email, retryAfterSeconds }, context, now);
+      // The refusal stands even if its record fails: `lockedAt` rolled back with the event, so the
+      // next refused attempt records the lock instead.
+      await recordLoginLock(db, { bucket: limit.bucket, scope: limit.scope, email: attempt.email, retryAfterSeconds }, context, now).catch(
+        () => {},
+      );
     }
     throw error;
   }
