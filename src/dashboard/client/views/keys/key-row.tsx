@@ -98,7 +98,10 @@ export function KeyRow({ apiKey, projectId, creator, onRenamed, onRevoke }: KeyR
       <td data-label="Created">
         <Time iso={apiKey.createdAt} style="date" />
       </td>
-      <td data-label="Last used">{apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}</td>
+      <td data-label="Last used">
+        {apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}
+        {apiKey.lastUsedIp ? ` from ${apiKey.lastUsedIp}` : ""}
+      </td>
       <td data-label="Created by">{creator}</td>
       <td class="actions">
         {!editing && (
