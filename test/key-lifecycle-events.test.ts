@@ -144,4 +144,24 @@ describe("rolls and service accounts", () => {
     const hits = await rx.waitFor("/accounts", 2);
     expect(hits.map((h) => parsed(h).data.id).sort()).toEqual([account.apiKey.id, second.id].sort());
   });
+
+  test("a leak report ends a rolled key still in its grace at once, and subscribers hear reason leaked", async () => {
+    const fa = await signUp(t, "fa");
+    await endpoint(fa, "/leaked", ["api_key.revoked"]);
+    const old = await key(fa, { name: "leaky" });
+    const roll = await t.request("POST", `/private/projects/${fa.projectId}/api-keys/${old.id}/roll`, {
+      token: fa.token,
+      body: { gracePeriodSeconds: 3600 },
+    });
+    expect(roll.status).toBe(201);
+    expect((await t.request("GET", `/projects/${fa.projectId}`, { token: old.key })).status).toBe(200);
+    const report = await t.request("POST", "/leaked-keys", {
+      body: [{ token: old.key, type: "azscraper_api_key", url: "https://github.com/x/y/blob/main/.env", source: "content" }],
+    });
+    expect(report.status).toBe(200);
+    expect(report.body[0].label).toBe("true_positive");
+    expect((await t.request("GET", `/projects/${fa.projectId}`, { token: old.key })).status).toBe(401);
+    const hits = await rx.waitFor("/leaked", 2);
+    expect(hits.map((h) => parsed(h).data.reason)).toEqual(["rolled", "leaked"]);
+  });
 });

@@ -1,10 +1,11 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, or } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent, SYSTEM } from "../../audit/record";
 import { hashApiKey, isWellFormedApiKey } from "../../auth/api-key-format";
 import { apiKeys, projects } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { Body, Reply } from "../../http/types";
 import { consume } from "../rate-limit";
+import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 type Report = Body<"reportLeakedKeys">[number];
 type Verdict = Reply<"reportLeakedKeys", 200>[number];
@@ -31,20 +32,24 @@ export async function limitLeakReports(deps: Deps, address: string | null, now: 
   );
 }
 
+/** Keys still working: not revoked, or rolled and in their grace period (a leak ends that at once). */
+const notEnded = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now));
+
 /**
  * Ends one leaked key the way a revoke does (the commit returns once no process serves it from
  * its cache), with reason `leaked`, and writes `api_key.revoked` and `api_key.leak_reported` in
- * the same transaction. False when the key had ended meanwhile.
+ * the same transaction, with the `api_key.revoked` webhook event. False when the key had ended meanwhile.
  */
 async function revokeLeaked(deps: Deps, key: Found, report: Report, context: AuditContext): Promise<boolean> {
   return deps.invalidation.commit({ kind: "key", keyId: key.id }, async (tx) => {
     const now = deps.clock.now();
-    const ended = await tx
+    const [ended] = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "leaked" })
-      .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id });
-    if (ended.length === 0) return false;
+      .where(and(eq(apiKeys.id, key.id), notEnded(now)))
+      .returning();
+    if (!ended) return false;
+    await enqueueKeyEvent(tx, "api_key.revoked", ended, now);
     const about = {
       actor: SYSTEM,
       target: { type: "api_key" as const, id: key.id },
@@ -91,7 +96,7 @@ export async function reportLeakedKeys(deps: Deps, reports: Report[], context: A
     })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
-    .where(and(inArray(apiKeys.keyHash, [...new Set(hashes)]), isNull(apiKeys.revokedAt)));
+    .where(and(inArray(apiKeys.keyHash, [...new Set(hashes)]), notEnded(deps.clock.now())));
   const active = new Map(rows.map((r) => [r.keyHash, r]));
   const revoked = new Set<string>();
   for (const [i, report] of reports.entries()) {
