@@ -6,6 +6,7 @@ import type { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import type { JobFinishEvents } from "./db/job-finish-events";
 import type { Logger } from "./http/logger";
 
 /**
@@ -27,4 +28,6 @@ export type Deps = {
   /** Failed key lookups per client address, in this process. */
   keyGuesses: KeyGuessThrottle;
   logger: Logger;
+  /** Wakes `GET .../jobs/{jobId}?wait=N` when a job finishes, on whichever process finished it. */
+  jobEvents: JobFinishEvents;
 };

@@ -4,8 +4,8 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import type { Database } from "./db/client";
 import { openDatabase } from "./db/open";
 import type { Deps } from "./deps";
-import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger, type Logger } from "./http/logger";
+import { LARGEST_BODY_BYTES } from "./http/spec";
 import { createDeps } from "./wiring";
 
 /** Settings that are fine for a LAN or a test but open a hole on a public server. */
@@ -65,7 +65,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
   extend?.(app, deps);
 
   // Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
-  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: MAX_BODY_BYTES * 4 });
+  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: LARGEST_BODY_BYTES * 2 });
   logListening(logger, config, database, app.server?.port, deps.worker ? config.workerConcurrency : "off");
 
   async function shutdown(signal: string) {
@@ -75,6 +75,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     await deps.worker?.stop().catch(() => {});
     await deps.keyUsage.stop().catch(() => {});
     await deps.invalidation.stop();
+    await deps.jobEvents.stop();
     await database.close();
     process.exit(0);
   }

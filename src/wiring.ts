@@ -5,6 +5,7 @@ import { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import { JobFinishEvents } from "./db/job-finish-events";
 import type { Deps } from "./deps";
 import type { Logger } from "./http/logger";
 import { Worker } from "./worker/worker";
@@ -20,6 +21,8 @@ export type Wired = Deps & { worker: Worker | undefined };
 export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Wired> {
   const { keyCache, invalidation } = createKeyCaching(database, config, logger);
   await invalidation.start();
+  const jobEvents = new JobFinishEvents(database.db);
+  await jobEvents.start();
   return {
     db: database.db,
     ping: database.ping,
@@ -31,6 +34,7 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     invalidation,
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
     logger,
+    jobEvents,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
   };
 }

@@ -18,6 +18,7 @@ let outsider: Account;
 let victimKey: { id: string; key: string };
 let outsiderKey: string;
 let victimJobId: string;
+let victimBatchId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -28,6 +29,9 @@ beforeAll(async () => {
   victimJobId = (
     await t.request("POST", `/projects/${victim.projectId}/jobs`, { token: victimKey.key, body: { url: "https://example.com/" } })
   ).body.data.id;
+  victimBatchId = (
+    await t.request("POST", `/projects/${victim.projectId}/jobs/batch`, { token: victimKey.key, body: { urls: ["https://example.com/"] } })
+  ).body.data.batchId;
 }, 60_000);
 afterAll(() => t.close());
 
@@ -38,13 +42,21 @@ function fill(path: string, ids: Record<string, string>): string {
   });
 }
 
-const victimIds = () => ({ orgId: victim.orgId, projectId: victim.projectId, id: victimKey.id, userId: victim.id, jobId: victimJobId });
+const victimIds = () => ({
+  orgId: victim.orgId,
+  projectId: victim.projectId,
+  id: victimKey.id,
+  userId: victim.id,
+  jobId: victimJobId,
+  batchId: victimBatchId,
+});
 const missingIds = {
   orgId: "67e0a1b2c3d4e5f6a7b8c9d0",
   projectId: "67e0a1b2c3d4e5f6a7b8c9d1",
   id: "67e0a1b2c3d4e5f6a7b8c9d2",
   userId: "67e0a1b2c3d4e5f6a7b8c9d3",
   jobId: "67e0a1b2c3d4e5f6a7b8c9d4",
+  batchId: "67e0a1b2c3d4e5f6a7b8c9d5",
 };
 
 function bodyFor(c: Case): unknown {

@@ -2,22 +2,24 @@ import { ApiError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const tooLarge = () => new ApiError("payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024} KiB; send less.`);
+const tooLarge = (limit: number) => new ApiError("payload_too_large", `The body is over ${limit / 1024} KiB; send less.`);
 
-/** Refuses an announced oversize body before reading a byte of it. */
-export function checkContentLength(request: Request): void {
+/** Refuses an announced body over `limit` (the largest any route takes) before reading a byte of it. */
+export function checkContentLength(request: Request, limit: number): void {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > MAX_BODY_BYTES) throw tooLarge();
+  if (length > limit) throw tooLarge(limit);
 }
 
 /**
- * The only body parser: JSON, at most 64 KiB (also when sent chunked), and a clear 4xx for
- * anything else. An empty body parses to null (undefined would hand it to Elysia's own parser)
- * and is judged by the route's contract.
+ * The only body parser: JSON, at most `limit` bytes (64 KiB unless the operation says more; also
+ * when sent chunked), and a clear 4xx for anything else. An empty body parses to null (undefined
+ * would hand it to Elysia's own parser) and is judged by the route's contract.
  */
-export async function parseJsonBody(request: Request, contentType: string): Promise<unknown> {
+export async function parseJsonBody(request: Request, contentType: string, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > limit) throw tooLarge(limit);
   const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  if (bytes.byteLength > limit) throw tooLarge(limit);
   if (bytes.byteLength === 0) return null;
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new ApiError(

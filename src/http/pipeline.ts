@@ -5,7 +5,7 @@ import { checkContentLength } from "./json-body";
 import type { Logger } from "./logger";
 import { beginRequest, requestState } from "./request-context";
 import { securityHeaders } from "./security-headers";
-import { allowedMethods } from "./spec";
+import { allowedMethods, LARGEST_BODY_BYTES } from "./spec";
 
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
   if (error instanceof ApiError) return error;
@@ -46,7 +46,7 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, securityHeaders(request));
       set.headers["x-request-id"] = beginRequest(request).id;
-      checkContentLength(request);
+      checkContentLength(request, LARGEST_BODY_BYTES);
     })
     .onError({ as: "global" }, ({ error, code, request }) => {
       const state = requestState(request);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { MAX_BODY_BYTES } from "./json-body";
 
 /**
  * openapi.yaml, read once, and the one model of it every other part uses: request validation, the
@@ -27,6 +28,7 @@ type RawOperation = {
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
   responses: Record<string, ResponseSpec>;
+  "x-max-body-bytes"?: number;
 };
 type OpenApiDocument = {
   openapi: string;
@@ -55,6 +57,8 @@ export type SpecOperation = {
   requestBody?: { schema: Schema; example?: unknown };
   /** By status (`"200"`, `"default"`). */
   responses: Record<string, ResponseSpec>;
+  /** The largest body it accepts: the spec's `x-max-body-bytes`, else MAX_BODY_BYTES. */
+  maxBodyBytes: number;
 };
 
 /** A copy of `node` with every local `$ref` replaced by its target (siblings of a `$ref` win). */
@@ -101,6 +105,7 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
           parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
           requestBody: json && { schema: json.schema, example: json.example },
           responses: op.responses,
+          maxBodyBytes: op["x-max-body-bytes"] ?? MAX_BODY_BYTES,
         },
       ];
     }),
@@ -109,6 +114,8 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
 
 /** Every operation in openapi.yaml, in the order the document lists them. */
 export const specOperations: readonly SpecOperation[] = readOperations(spec);
+/** The largest body any operation accepts: what the early Content-Length check lets through. */
+export const LARGEST_BODY_BYTES = Math.max(...specOperations.map((op) => op.maxBodyBytes));
 const byId = new Map(specOperations.map((op) => [op.id, op]));
 
 export function operationById(id: string): SpecOperation {

@@ -40,6 +40,7 @@ const validators = new Map(specOperations.map((op) => [op.id, compile(op)]));
 /** Strings whose schema says `x-trim: true` lose surrounding whitespace; every other string (passwords, tokens) is kept as sent. */
 function trimmed(schema: Schema, value: unknown): unknown {
   if (typeof value === "string") return schema["x-trim"] === true ? value.trim() : value;
+  if (Array.isArray(value)) return schema.items ? value.map((item) => trimmed(schema.items, item)) : value;
   if (!value || typeof value !== "object" || Array.isArray(value) || !schema.properties) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schema.properties[k] ? trimmed(schema.properties[k], v) : v]));
 }
@@ -85,7 +86,7 @@ function validateInput(
 
 /**
  * Request validation, a plugin of its own: a route bound with `{ validate: operationId }` parses
- * its body (JSON only, at most 64 KiB, and only when the operation takes one) and hands the
+ * its body (JSON only, at most 64 KiB or the operation's `x-max-body-bytes`, and only when the operation takes one) and hands the
  * handler `input`, checked against the operation. It runs after authentication, which the binding
  * registers first, so a caller without credentials learns nothing about the input rules.
  */
@@ -95,7 +96,7 @@ export const validation = () =>
       const op = operationById(id);
       return {
         // An operation without a body in openapi.yaml ignores one (a DELETE body means nothing, RFC 9110).
-        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType) : null),
+        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType, op.maxBodyBytes) : null),
         resolve: ({ params, query, body }) => ({ input: validateInput(op, { params, query, body }) }),
       };
     },

@@ -2,6 +2,7 @@ import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm
 import type { Db, Tx } from "../db/client";
 import { jobs, projects } from "../db/schema";
 import { charge, release } from "../modules/credits/ledger";
+import { announceFinished } from "../modules/jobs/finished";
 import type { JobError, JobResult } from "../modules/jobs/view";
 
 export type Claimed = typeof jobs.$inferSelect;
@@ -86,6 +87,7 @@ export async function settle(db: Db, job: Claimed, outcome: { result: JobResult 
     if (!row) return false;
     const org = await organizationOf(tx, job.projectId);
     await (succeeded ? charge : release)(tx, org, job.id, now);
+    await announceFinished(tx, job.id);
     return true;
   });
 }

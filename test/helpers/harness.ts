@@ -85,6 +85,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       await deps.worker?.stop(0).catch(() => {});
       await deps.keyUsage.stop().catch(() => {});
       await deps.invalidation.stop();
+      await deps.jobEvents.stop();
       await database.close();
     },
   };

@@ -1,7 +1,6 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { creditLedger, organizations } from "../../db/schema";
-import { ApiError } from "../../http/errors";
 import { newId } from "../../ids";
 
 type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
@@ -38,26 +37,6 @@ export async function grant(tx: Tx, organizationId: string, amount: number, now:
 /** A new account's credits (FREE_CREDITS, once per account), as a ledger entry like any other grant. */
 export async function grantFreeCredits(tx: Tx, organizationId: string, amount: number, now: Date): Promise<void> {
   if (amount > 0) await grant(tx, organizationId, amount, now, "Free credits for a new account");
-}
-
-/**
- * Takes 1 credit for a job, or throws 402. The `balance >= 1` condition and the decrement are one
- * statement: PostgreSQL locks the row, so concurrent reservations queue and none can overdraw.
- */
-export async function reserve(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
-  const [row] = await tx
-    .update(organizations)
-    .set({ creditBalance: sql`${organizations.creditBalance} - 1` })
-    .where(and(eq(organizations.id, organizationId), gte(organizations.creditBalance, 1)))
-    .returning({ balance: organizations.creditBalance });
-  if (!row) {
-    const [org] = await tx.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, organizationId));
-    throw new ApiError(
-      "insufficient_credits",
-      `This organization has ${org?.balance ?? 0} credits left and each job needs 1. Ask an operator to grant more credits.`,
-    );
-  }
-  await move(tx, organizationId, "reserve", -1, now, { jobId });
 }
 
 /** Gives a job's reserved credit back (failed or canceled). */

@@ -1,0 +1,139 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { databaseErrorCode } from "../../db/errors";
+import { executeRows } from "../../db/rows";
+import type { BucketLimit } from "../../db/token-bucket";
+import type { JobOptions } from "./view";
+
+/** One job of a submission, with the ids made in JS (so the answer needs nothing back from the database). */
+export type QueuedJob = { id: string; ledgerId: string; url: string; options: JobOptions };
+
+export type Submission = {
+  projectId: string;
+  userId: string;
+  apiKeyId: string | null;
+  /** The caller's bucket first, then the project's: every submit takes them in this order, so none deadlock. */
+  caller: BucketLimit;
+  project: BucketLimit;
+  jobs: QueuedJob[];
+  /** A single submit's Idempotency-Key, stored on the job. */
+  jobIdempotencyKey: string | null;
+  /** A batch submit: its row, with the batch's Idempotency-Key. */
+  batch: { id: string; idempotencyKey: string | null; requestHash: string } | null;
+  now: Date;
+};
+
+/** Why the statement refused, rolled back whole: nothing of the submission remains. */
+export type Refusal = "not_found" | "rate_limited:caller" | "rate_limited:project" | "insufficient_credits";
+
+/** The channel a queued job is announced on; workers LISTEN to it (src/worker/wake-up.ts). */
+export const JOBS_QUEUED_CHANNEL = "azscraper_jobs_queued";
+
+const at = (now: Date) => sql`${now.toISOString()}::timestamptz`;
+
+/** Refill, check and take one token of a bucket (src/db/token-bucket.ts), as one upsert. */
+function take(limit: BucketLimit, now: Date, after: SQL): SQL {
+  const refilled = sql`least(${limit.burst}::float8, b.tokens + greatest(0, extract(epoch from (${at(now)} - b.updated_at))) * ${limit.perSecond}::float8)`;
+  return sql`insert into rate_limit_buckets as b (bucket, tokens, updated_at)
+    select ${limit.bucket}, ${limit.burst - 1}::float8, ${at(now)} from ${after}
+    on conflict (bucket) do update set tokens = ${refilled} - 1, updated_at = greatest(b.updated_at, ${at(now)})
+    where ${refilled} >= 1
+    returning b.tokens`;
+}
+
+/**
+ * The whole submit as ONE statement, so it costs one round trip and holds its row locks (the two
+ * buckets, then the organization's balance) only while PostgreSQL runs it, never across a network
+ * wait. Each step of the CTE chain reads the one before it, which fixes the order the rows are
+ * locked in; a refusal calls azs_refuse(), whose exception rolls back every step, as a failed
+ * transaction did. To add a step (a per-key credit cap, say): add a CTE that reads the step it
+ * must follow, make the next step read it, and give it a refusal in `refused` below.
+ */
+function statement(s: Submission): SQL {
+  const n = s.jobs.length;
+  const jobsJson = JSON.stringify(s.jobs);
+  return sql`with
+  project as (
+    select p.organization_id from projects p
+    join memberships m on m.organization_id = p.organization_id and m.user_id = ${s.userId}
+    where p.id = ${s.projectId}
+  ),
+  caller_take as (${take(s.caller, s.now, sql`project`)}),
+  project_take as (${take(s.project, s.now, sql`caller_take`)}),
+  reserved as (
+    update organizations o set credit_balance = o.credit_balance - ${n}::int
+    from project
+    where o.id = project.organization_id and o.credit_balance >= ${n}::int and exists (select 1 from project_take)
+    returning o.id
+  ),
+  batch as (
+    insert into batches (id, project_id, size, idempotency_key, request_hash, created_at)
+    select ${s.batch?.id ?? null}::text, ${s.projectId}, ${n}::int, ${s.batch?.idempotencyKey ?? null}::text, ${s.batch?.requestHash ?? null}::text, ${at(s.now)}
+    from reserved where ${s.batch !== null}::boolean
+    returning id
+  ),
+  queued as (
+    insert into jobs (id, project_id, api_key_id, created_by, url, status, options, idempotency_key, batch_id, created_at)
+    select j.id, ${s.projectId}, ${s.apiKeyId}::text, ${s.userId}, j.url, 'queued', j.options, ${s.jobIdempotencyKey}::text,
+      ${s.batch?.id ?? null}::text, ${at(s.now)}
+    from reserved, jsonb_to_recordset(${jobsJson}::jsonb) as j(id text, url text, options jsonb)
+    returning id
+  ),
+  ledger as (
+    insert into credit_ledger (id, organization_id, kind, amount, job_id, created_at)
+    select j."ledgerId", reserved.id, 'reserve', -1, j.id, ${at(s.now)}
+    from reserved, jsonb_to_recordset(${jobsJson}::jsonb) as j(id text, "ledgerId" text)
+    where exists (select 1 from queued)
+    returning 1
+  ),
+  outcome as (
+    select
+      (select count(*) from project) as project_found,
+      (select count(*) from caller_take) as caller_taken,
+      (select tokens from caller_take) as caller_tokens,
+      (select count(*) from project_take) as project_taken,
+      (select tokens from project_take) as project_tokens,
+      (select count(*) from queued) as queued,
+      (select count(*) from ledger) as ledger,
+      (select count(*) from batch) as batched,
+      (select count(*) from (select pg_notify(${JOBS_QUEUED_CHANNEL}, ${String(n)}) from reserved) notified) as notified
+  )
+  select caller_tokens, project_tokens, case
+      when project_found = 0 then azs_refuse('not_found')
+      when caller_taken = 0 then azs_refuse('rate_limited:caller')
+      when project_taken = 0 then azs_refuse('rate_limited:project')
+      when queued = 0 then azs_refuse('insufficient_credits')
+      else true end as accepted
+  from outcome`;
+}
+
+/** azs_refuse()'s reason, on the driver's error or the cause Drizzle wraps it in. */
+function refusalOf(error: unknown): Refusal | null {
+  if (databaseErrorCode(error) !== "P0001") return null;
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const match = /azs_refused:([\w:]+)/.exec(String((e as Error).message));
+    if (match) return match[1] as Refusal;
+  }
+  return null;
+}
+
+export class SubmissionRefused extends Error {
+  constructor(readonly reason: Refusal) {
+    super(reason);
+  }
+}
+
+/**
+ * Runs the statement. Returns the buckets' tokens after the take, or throws `SubmissionRefused`
+ * (everything rolled back); other database errors, a reused Idempotency-Key's 23505 among them, pass through.
+ */
+export async function runSubmission(db: Db, s: Submission): Promise<{ callerTokens: number; projectTokens: number }> {
+  try {
+    const [row] = await executeRows<{ caller_tokens: number; project_tokens: number }>(db, statement(s));
+    return { callerTokens: Number(row!.caller_tokens), projectTokens: Number(row!.project_tokens) };
+  } catch (error) {
+    const refusal = refusalOf(error);
+    if (refusal) throw new SubmissionRefused(refusal);
+    throw error;
+  }
+}
