@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 /** Every setting the server reads from the environment, parsed once. */
@@ -51,6 +52,8 @@ export type JobSettings = {
   /** Run the job worker in this process; `WORKER=off` makes an API-only process. */
   workerEnabled: boolean;
   workerConcurrency: number;
+  /** Threads that extract fetched pages, off the event loop; per process. */
+  extractThreads: number;
   /** How often an idle worker looks for queued jobs. */
   workerPollMs: number;
   /** A running job's claim lasts this long without a heartbeat before another worker may take it. */
@@ -130,6 +133,9 @@ function ports(env: Env): number[] | "any" {
   return list;
 }
 
+/** One thread per core beyond the first (which serves the API), at least one, at most four. */
+const defaultExtractThreads = () => Math.max(1, Math.min(4, availableParallelism() - 1));
+
 function jobSettings(env: Env): JobSettings {
   const emails = (env.ADMIN_EMAILS ?? "")
     .split(",")
@@ -140,6 +146,7 @@ function jobSettings(env: Env): JobSettings {
     adminEmails: emails,
     workerEnabled: flag(env, "WORKER", true),
     workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1, 256),
+    extractThreads: integer(env, "EXTRACT_THREADS", defaultExtractThreads(), 1, 64),
     workerPollMs: integer(env, "WORKER_POLL_MS", 500, 10, 60_000),
     jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 500, 600_000),
     jobMaxAttempts: integer(env, "JOB_MAX_ATTEMPTS", 3, 1, 100),

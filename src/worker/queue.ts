@@ -1,9 +1,8 @@
 import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client";
-import { jobs, projects } from "../db/schema";
-import { charge, release } from "../modules/credits/ledger";
-import { announceFinished } from "../modules/jobs/finished";
-import type { JobError, JobResult } from "../modules/jobs/view";
+import type { Db } from "../db/client";
+import { jobs } from "../db/schema";
+import type { JobError } from "../modules/jobs/view";
+import { settle } from "./settle";
 
 export type Claimed = typeof jobs.$inferSelect;
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
@@ -58,38 +57,6 @@ export async function heartbeat(db: Db, job: Claimed, now: Date, leaseMs: number
     .where(mine(job))
     .returning({ id: jobs.id });
   return rows.length === 1;
-}
-
-async function organizationOf(tx: Tx, projectId: string): Promise<string> {
-  const [row] = await tx.select({ id: projects.organizationId }).from(projects).where(eq(projects.id, projectId));
-  return row!.id;
-}
-
-/**
- * Writes a job's outcome and moves its credit in one transaction: charged on success, released on
- * failure. Only the current claim can write (status running, same attempt), so a job is settled once.
- */
-export async function settle(db: Db, job: Claimed, outcome: { result: JobResult } | { error: JobError }, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const succeeded = "result" in outcome;
-    const [row] = await tx
-      .update(jobs)
-      .set({
-        status: succeeded ? "succeeded" : "failed",
-        result: succeeded ? outcome.result : null,
-        error: succeeded ? null : outcome.error,
-        creditsCharged: succeeded ? 1 : 0,
-        finishedAt: now,
-        leaseExpiresAt: null,
-      })
-      .where(mine(job))
-      .returning({ id: jobs.id });
-    if (!row) return false;
-    const org = await organizationOf(tx, job.projectId);
-    await (succeeded ? charge : release)(tx, org, job.id, now);
-    await announceFinished(tx, job.id);
-    return true;
-  });
 }
 
 /** Puts a job this worker will not finish back in the queue; a graceful stop does not use up an attempt. */

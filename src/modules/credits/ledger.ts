@@ -47,8 +47,3 @@ export async function release(tx: Tx, organizationId: string, jobId: string, now
     .where(eq(organizations.id, organizationId));
   await move(tx, organizationId, "release", 1, now, { jobId });
 }
-
-/** Records that a succeeded job spent its reserved credit; the balance already paid for it. */
-export async function charge(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
-  await move(tx, organizationId, "charge", 0, now, { jobId });
-}
