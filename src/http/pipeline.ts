@@ -7,6 +7,14 @@ import { beginRequest, requestState } from "./request-context";
 import { securityHeaders } from "./security-headers";
 import { allowedMethods, LARGEST_BODY_BYTES } from "./spec";
 
+/** The path of an absolute URL without building a URL object (one per request adds up). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
+
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (code === "NOT_FOUND") {
@@ -73,7 +81,7 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       const state = requestState(request);
       logger.info({
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: pathOf(request.url),
         status: state.status ?? (typeof set.status === "number" ? set.status : 200),
         durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
         requestId: state.id,
