@@ -41,6 +41,10 @@ export type Config = {
   keyFailureBurst: number;
   /** ...and how many more per second after that. */
   keyFailurePerSecond: number;
+  /** Server processes `npm start` runs on the one port (WEB_CONCURRENCY: a number, or `auto` for one per core). */
+  webConcurrency: number;
+  /** Set by the first process for the ones it starts: listen with SO_REUSEPORT beside the others. */
+  reusePort: boolean;
 } & JobSettings;
 
 /** Scraping jobs, credits and the worker (see "Scraping jobs and credits" in README.md). */
@@ -84,6 +88,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}; got "${raw}".`);
   }
   return value;
+}
+
+function webConcurrency(env: Env): number {
+  if (env.WEB_CONCURRENCY?.trim() === "auto") return availableParallelism();
+  try {
+    return integer(env, "WEB_CONCURRENCY", 1, 1, 256);
+  } catch {
+    throw new ConfigError(`WEB_CONCURRENCY must be "auto" (one process per core) or a number from 1 to 256; got "${env.WEB_CONCURRENCY}".`);
+  }
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -183,6 +196,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     authCacheLeaseMs: integer(env, "AUTH_CACHE_LEASE_MS", 2000, 300, 60_000),
     keyFailureBurst: integer(env, "KEY_FAILURE_BURST", 100, 1, 1_000_000_000),
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
+    webConcurrency: webConcurrency(env),
+    reusePort: flag(env, "AZS_PROCESS_OF_MANY", false),
     ...jobSettings(env),
   };
 }
