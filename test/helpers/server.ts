@@ -22,9 +22,13 @@ const root = join(import.meta.dir, "../..");
  * The one way tests (and the benchmark) start the real server as a process, as a user would:
  * `bun src/index.ts` (or another `entry`) on port 0, resolved once it logs the port it listens on.
  * Without DATABASE_URL in `env` it runs on the embedded database in a new temporary directory, or
- * on a throwaway PostgreSQL database when TEST_DATABASE_URL is set.
+ * on a throwaway PostgreSQL database when TEST_DATABASE_URL is set. `keepOutput: false` keeps only
+ * the lines printed before it listened.
  */
-export async function startServer(env: Record<string, string> = {}, { entry = "src/index.ts" } = {}): Promise<StartedServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  { entry = "src/index.ts", keepOutput = true } = {},
+): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-server-"));
   const adminUrl = process.env.TEST_DATABASE_URL;
   const throwaway = !("DATABASE_URL" in env) && adminUrl ? await throwawayPostgres(adminUrl) : undefined;
@@ -37,6 +41,7 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
   });
   const output: string[] = [];
   let listening!: (port: number) => void;
+  let listened = false;
   const ready = new Promise<number>((resolve) => (listening = resolve));
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     let rest = "";
@@ -45,9 +50,13 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
       const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
       rest = lines.pop()!;
       for (const line of lines) {
-        output.push(line);
+        // A benchmark's millions of log lines would fill the memory: it keeps only those before the port.
+        if (keepOutput || !listened) output.push(line);
         const port = /"event":"listening","port":(\d+)/.exec(line)?.[1];
-        if (port) listening(Number(port));
+        if (port) {
+          listened = true;
+          listening(Number(port));
+        }
       }
     }
   };
