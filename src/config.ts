@@ -158,7 +158,8 @@ function jobSettings(env: Env): JobSettings {
     freeCredits: integer(env, "FREE_CREDITS", 1000, 0, 100_000_000),
     adminEmails: emails,
     workerEnabled: flag(env, "WORKER", true),
-    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1, 256),
+    // 32: in bench:jobs end-to-end runs, 4 slots did 97 jobs/s, 16 did 129, 32 did 138 and 64 did 133 (docs/performance.md).
+    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 32, 1, 256),
     extractThreads: integer(env, "EXTRACT_THREADS", defaultExtractThreads(), 1, 64),
     workerPollMs: integer(env, "WORKER_POLL_MS", 500, 10, 60_000),
     jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 500, 600_000),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { jobs } from "../db/schema";
 import type { JobError } from "../modules/jobs/view";
@@ -22,18 +22,30 @@ export async function claim(
   maxAttempts: number,
   busy: string[] = [],
 ): Promise<Claimed[]> {
-  const claimable = db
+  // Two arms, each on its own partial index (jobs_queued_idx, jobs_running_lease_idx): one OR over
+  // both would scan every job ever run. Rows an arm locks beyond `limit` are freed at the statement's end.
+  const queued = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(eq(jobs.status, "queued"))
+    .orderBy(asc(jobs.createdAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  const expired = db
     .select({ id: jobs.id })
     .from(jobs)
     .where(
       and(
-        or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), lt(jobs.attempts, maxAttempts))),
+        eq(jobs.status, "running"),
+        lt(jobs.leaseExpiresAt, now),
+        lt(jobs.attempts, maxAttempts),
         busy.length ? notInArray(jobs.id, busy) : undefined,
       ),
     )
-    .orderBy(asc(jobs.createdAt))
+    .orderBy(asc(jobs.leaseExpiresAt))
     .limit(limit)
     .for("update", { skipLocked: true });
+  const claimable = sql`(select id from (${expired}) as expired union all select id from (${queued}) as queued limit ${limit})`;
   return db
     .update(jobs)
     .set({
@@ -43,7 +55,7 @@ export async function claim(
       workerId,
       startedAt: sql`coalesce(${jobs.startedAt}, ${now.toISOString()}::timestamptz)`,
     })
-    .where(inArray(jobs.id, claimable))
+    .where(sql`${jobs.id} in ${claimable}`)
     .returning();
 }
 

@@ -47,7 +47,7 @@ function take(limit: BucketLimit, now: Date, after: SQL): SQL {
  * wait. Each step of the CTE chain reads the one before it, which fixes the order the rows are
  * locked in; a refusal calls azs_refuse(), whose exception rolls back every step, as a failed
  * transaction did. To add a step (a per-key credit cap, say): add a CTE that reads the step it
- * must follow, make the next step read it, and give it a refusal in `refused` below.
+ * must follow, make the next step read it, and give it a refusal in the final select.
  */
 function statement(s: Submission): SQL {
   const n = s.jobs.length;
