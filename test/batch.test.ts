@@ -198,3 +198,33 @@ describe("POST /projects/{projectId}/jobs/batch", () => {
     expect(sameOrgOtherProject.status).toBe(404);
   });
 });
+
+describe("single submits of one key in parallel (they share statements: src/modules/jobs/submit-groups.ts)", () => {
+  test("15 at once: 15 jobs, 15 reservations, each answer its own job; with fewer credits, exactly that many get in", async () => {
+    const { account, key: k } = await freshTenant("grouped");
+    const before = await balanceAndLedgerSum(t, account.orgId);
+    const send = (i: number, token = k.key) =>
+      t.request("POST", `/projects/${account.projectId}/jobs`, { token, body: { url: `https://example.com/g/${i}` } });
+    // 15 of the key's burst of 20 (the clock is frozen: no refill).
+    const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => send(i)));
+    expect(answers.map((a) => a.status)).toEqual(Array(15).fill(202));
+    expect(answers.map((a) => a.body.data.url)).toEqual(Array.from({ length: 15 }, (_, i) => `https://example.com/g/${i}`));
+    for (const a of answers) {
+      const stored = await t.request("GET", `/projects/${account.projectId}/jobs/${a.body.data.id}`, { token: k.key });
+      expect(stored.body.data).toMatchObject({ url: a.body.data.url, createdAt: a.body.data.createdAt, status: "queued" });
+    }
+    expect(await balanceAndLedgerSum(t, account.orgId)).toEqual({ balance: before.balance - 15, ledgerSum: before.balance - 15 });
+
+    // A second key (a bucket of its own): one batch leaves 7 credits, then 19 submits at once.
+    const k2 = await createKey(t, account);
+    const spent = await t.request("POST", batchPath(account), {
+      token: k2.key,
+      body: { urls: Array.from({ length: before.balance - 15 - 7 }, (_, i) => `https://example.com/s/${i}`) },
+    });
+    expect(spent.status).toBe(202);
+    const last = await Promise.all(Array.from({ length: 19 }, (_, i) => send(100 + i, k2.key)));
+    expect(last.filter((a) => a.status === 202).length).toBe(7);
+    expect(last.filter((a) => a.status === 402).length).toBe(12);
+    expect(await balanceAndLedgerSum(t, account.orgId)).toEqual({ balance: 0, ledgerSum: 0 });
+  });
+});

@@ -21,7 +21,7 @@ export type BatchSubmitted = { batch: SubmittedBatch; replayed: boolean; headers
  * Every item checked and normalised before anything is queued: the first bad one is a 400 that
  * names its index. A job's own options are laid over the shared ones, field by field.
  */
-function itemsOf(deps: Deps, input: CreateBatch): Omit<QueuedJob, "id" | "ledgerId">[] {
+function itemsOf(deps: Deps, input: CreateBatch): Omit<QueuedJob, "id" | "ledgerId" | "createdAt">[] {
   const items = input.urls
     ? input.urls.map((url, i) => ({ url, options: undefined, field: `urls.${i}` }))
     : (input.jobs ?? []).map((job, i) => ({ url: job.url, options: job.options, field: `jobs.${i}.url` }));
@@ -79,7 +79,7 @@ export async function submitBatch(
   const limits = limitsFor(deps, principal, projectId);
   const requestHash = createHash("sha256").update(canonical(items)).digest("hex");
   const ids = sortedIds(items.length, now);
-  const queued = items.map((item, i) => ({ ...item, id: ids[i]!, ledgerId: newId(now) }));
+  const queued = items.map((item, i) => ({ ...item, id: ids[i]!, ledgerId: newId(now), createdAt: now.toISOString() }));
   const batch = { id: newId(now), idempotencyKey: idempotencyKey ?? null, requestHash };
   try {
     const headers = await submitOnce(
@@ -90,6 +90,7 @@ export async function submitBatch(
         apiKeyId: principal.via === "apiKey" ? principal.keyId : null,
         caller: limits[0]!,
         project: limits[1]!,
+        tokens: 1,
         jobs: queued,
         jobIdempotencyKey: null,
         batch,

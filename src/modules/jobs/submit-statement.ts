@@ -6,7 +6,7 @@ import type { BucketLimit } from "../../db/token-bucket";
 import type { JobOptions } from "./view";
 
 /** One job of a submission, with the ids made in JS (so the answer needs nothing back from the database). */
-export type QueuedJob = { id: string; ledgerId: string; url: string; options: JobOptions };
+export type QueuedJob = { id: string; ledgerId: string; url: string; options: JobOptions; createdAt: string };
 
 export type Submission = {
   projectId: string;
@@ -15,6 +15,8 @@ export type Submission = {
   /** The caller's bucket first, then the project's: every submit takes them in this order, so none deadlock. */
   caller: BucketLimit;
   project: BucketLimit;
+  /** Tokens taken from each bucket: 1 for a request (a batch too), n for n grouped single submits (submit-groups.ts). */
+  tokens: number;
   jobs: QueuedJob[];
   /** A single submit's Idempotency-Key, stored on the job. */
   jobIdempotencyKey: string | null;
@@ -31,13 +33,13 @@ export const JOBS_QUEUED_CHANNEL = "azscraper_jobs_queued";
 
 const at = (now: Date) => sql`${now.toISOString()}::timestamptz`;
 
-/** Refill, check and take one token of a bucket (src/db/token-bucket.ts), as one upsert. */
-function take(limit: BucketLimit, now: Date, after: SQL): SQL {
+/** Refill, check and take `count` tokens of a bucket (src/db/token-bucket.ts), as one upsert. */
+function take(limit: BucketLimit, now: Date, after: SQL, count: number): SQL {
   const refilled = sql`least(${limit.burst}::float8, b.tokens + greatest(0, extract(epoch from (${at(now)} - b.updated_at))) * ${limit.perSecond}::float8)`;
   return sql`insert into rate_limit_buckets as b (bucket, tokens, updated_at)
-    select ${limit.bucket}, ${limit.burst - 1}::float8, ${at(now)} from ${after}
-    on conflict (bucket) do update set tokens = ${refilled} - 1, updated_at = greatest(b.updated_at, ${at(now)})
-    where ${refilled} >= 1
+    select ${limit.bucket}, ${limit.burst - count}::float8, ${at(now)} from ${after} where ${count}::int <= ${limit.burst}::float8
+    on conflict (bucket) do update set tokens = ${refilled} - ${count}::int, updated_at = greatest(b.updated_at, ${at(now)})
+    where ${refilled} >= ${count}::int
     returning b.tokens`;
 }
 
@@ -58,8 +60,8 @@ function statement(s: Submission): SQL {
     join memberships m on m.organization_id = p.organization_id and m.user_id = ${s.userId}
     where p.id = ${s.projectId}
   ),
-  caller_take as (${take(s.caller, s.now, sql`project`)}),
-  project_take as (${take(s.project, s.now, sql`caller_take`)}),
+  caller_take as (${take(s.caller, s.now, sql`project`, s.tokens)}),
+  project_take as (${take(s.project, s.now, sql`caller_take`, s.tokens)}),
   reserved as (
     update organizations o set credit_balance = o.credit_balance - ${n}::int
     from project
@@ -75,8 +77,8 @@ function statement(s: Submission): SQL {
   queued as (
     insert into jobs (id, project_id, api_key_id, created_by, url, status, options, idempotency_key, batch_id, created_at)
     select j.id, ${s.projectId}, ${s.apiKeyId}::text, ${s.userId}, j.url, 'queued', j.options, ${s.jobIdempotencyKey}::text,
-      ${s.batch?.id ?? null}::text, ${at(s.now)}
-    from reserved, jsonb_to_recordset(${jobsJson}::jsonb) as j(id text, url text, options jsonb)
+      ${s.batch?.id ?? null}::text, j."createdAt"::timestamptz
+    from reserved, jsonb_to_recordset(${jobsJson}::jsonb) as j(id text, url text, options jsonb, "createdAt" text)
     returning id
   ),
   ledger as (

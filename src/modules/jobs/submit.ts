@@ -13,6 +13,7 @@ import { consume, type Limit, rateLimitHeaders, refusal } from "../rate-limit";
 import { JobFailure } from "./failure";
 import { normalizeSelectors } from "./selector-options";
 import { checkUrl } from "./ssrf";
+import { submitGrouped } from "./submit-groups";
 import { runSubmission, type Submission, SubmissionRefused } from "./submit-statement";
 import { DEFAULT_OPTIONS, type JobOptions, type JobView, jobView, withDefaults } from "./view";
 
@@ -124,10 +125,16 @@ const bucketsTaken = (limits: Limit[], taken: { callerTokens: number; projectTok
     { limit: limits[1]!, tokens: taken.projectTokens },
   ]);
 
-/** The submission statement's answer as headers, or its refusal as the ApiError to throw. */
+/**
+ * The submission statement's answer as headers, or its refusal as the ApiError to throw. A single
+ * submit without an Idempotency-Key may share its statement with others of the same caller
+ * (submit-groups.ts); the answer is the same as if it had run alone.
+ */
 export async function submitOnce(deps: Deps, submission: Submission, limits: Limit[], needed: number): Promise<Record<string, string>> {
+  const groupable = submission.batch === null && submission.jobIdempotencyKey === null && submission.jobs.length === 1;
+  const run = (s: Submission) => retryOnConflict(() => runSubmission(deps.db, s));
   try {
-    return bucketsTaken(limits, await retryOnConflict(() => runSubmission(deps.db, submission)));
+    return bucketsTaken(limits, await (groupable ? submitGrouped(deps.db, submission, run) : run(submission)));
   } catch (error) {
     if (!(error instanceof SubmissionRefused)) throw error;
     throw await refusalError(deps, error, limits, submission.projectId, needed, submission.now);
@@ -153,7 +160,7 @@ export async function submitJob(
   const now = deps.clock.now();
   const limits = limitsFor(deps, principal, projectId);
   const replayed = async (job: JobView) => ({ job, replayed: true, headers: await deps.db.transaction((tx) => consume(tx, limits, now)) });
-  const job = { id: newId(now), ledgerId: newId(now), url, options };
+  const job = { id: newId(now), ledgerId: newId(now), url, options, createdAt: now.toISOString() };
   const apiKeyId = principal.via === "apiKey" ? principal.keyId : null;
   try {
     const headers = await submitOnce(
@@ -164,6 +171,7 @@ export async function submitJob(
         apiKeyId,
         caller: limits[0]!,
         project: limits[1]!,
+        tokens: 1,
         jobs: [job],
         jobIdempotencyKey: idempotencyKey ?? null,
         batch: null,
