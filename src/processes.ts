@@ -1,5 +1,6 @@
 import type { Subprocess } from "bun";
 import type { Config } from "./config";
+import { type EmbeddedPostgres, startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migratePostgresUrl } from "./db/migrate";
 import type { Logger } from "./http/logger";
 
@@ -18,26 +19,32 @@ function freePort(host: string): number {
  * `WEB_CONCURRENCY=N` (N > 1): this process only starts and watches N server processes, each
  * `bun src/index.ts` listening on the same port with SO_REUSEPORT, so the kernel spreads
  * connections over them. They share the database, where the rate limits, the queue and key
- * invalidation already work across processes. The schema is migrated once, here, before they
- * start. A process that dies is started again; SIGTERM is passed on, and this one exits when all have.
+ * invalidation already work across processes. Without DATABASE_URL this process starts the
+ * embedded PostgreSQL once and hands its address to all of them. The schema is migrated once, here,
+ * before they start. A process that dies is started again; SIGTERM is passed on, and this one
+ * exits when all have (stopping the embedded PostgreSQL last).
  */
 export async function runProcesses(config: Config, logger: Logger): Promise<void> {
-  if (!config.databaseUrl) {
-    logger.error({
-      event: "config_error",
-      message:
-        "WEB_CONCURRENCY above 1 needs DATABASE_URL (PostgreSQL): the embedded database serves a single process. Set DATABASE_URL, or WEB_CONCURRENCY=1.",
-    });
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  try {
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPostgresPort, database: "azscraper" });
+      databaseUrl = embedded.url;
+    }
+    await migratePostgresUrl(databaseUrl);
+  } catch (error) {
+    await embedded?.stop();
+    logger.error({ event: "database_unavailable", message: error instanceof Error ? error.message : String(error) });
     process.exit(1);
   }
-  await migratePostgresUrl(config.databaseUrl);
   const port = config.port === 0 ? freePort(config.host) : config.port;
   const children = new Set<Subprocess>();
   let stopping = false;
 
   const spawn = () => {
     const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
-      env: { ...process.env, PORT: String(port), WEB_CONCURRENCY: "1", [PROCESS_OF_MANY]: "true" },
+      env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WEB_CONCURRENCY: "1", [PROCESS_OF_MANY]: "true" },
       stdio: ["ignore", "inherit", "inherit"],
     });
     children.add(child);
@@ -56,6 +63,7 @@ export async function runProcesses(config: Config, logger: Logger): Promise<void
     const exits = [...children].map((child) => child.exited);
     for (const child of children) child.kill(signal);
     await Promise.all(exits);
+    await embedded?.stop();
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

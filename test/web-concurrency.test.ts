@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { throwawayPostgres } from "./helpers/database";
 import { type StartedServer, startServer } from "./helpers/server";
 
@@ -16,10 +17,24 @@ async function fresh(server: StartedServer, path: string, init: RequestInit = {}
   return { status: res.status, body, process: res.headers.get("x-request-id")!.slice(0, 14) };
 }
 
-test("WEB_CONCURRENCY above 1 on the embedded database is refused at start, saying what to set", async () => {
-  const started = startServer({ WEB_CONCURRENCY: "2", DATABASE_URL: "" });
-  await expect(started).rejects.toThrow(/WEB_CONCURRENCY above 1 needs DATABASE_URL/);
-});
+test("WEB_CONCURRENCY=2 on the embedded database: started once, both processes serve it, SIGTERM stops it", async () => {
+  const server = await startServer({ WEB_CONCURRENCY: "2", DATABASE_URL: "", WORKER: "off", LOG_REQUESTS: "false" });
+  try {
+    const json = (body: unknown) => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const email = `wc-embedded-${randomBytes(4).toString("hex")}@example.com`;
+    expect((await fresh(server, "/auth/register", json({ email, password: "web-concurrency-pw", name: "WC" }))).status).toBe(201);
+    const logins = await Promise.all(
+      Array.from({ length: 30 }, () => fresh(server, "/auth/login", json({ email, password: "web-concurrency-pw" }))),
+    );
+    expect(logins.every((l) => l.status === 200 || l.status === 429)).toBe(true);
+    const answers = await Promise.all(Array.from({ length: 60 }, () => fresh(server, "/health")));
+    expect(new Set(answers.map((a) => a.process)).size).toBe(2);
+  } finally {
+    await server.stop();
+  }
+  // No PostgreSQL of that data directory is left running.
+  expect(Bun.spawnSync(["pgrep", "-f", join(server.dataDir, "postgres")]).exitCode).toBe(1);
+}, 90_000);
 
 test("WEB_CONCURRENCY=many is refused, naming the accepted values", async () => {
   await expect(startServer({ WEB_CONCURRENCY: "many", DATABASE_URL: "" })).rejects.toThrow(
