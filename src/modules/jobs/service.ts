@@ -18,19 +18,19 @@ type JobPage = Reply<"listJobs", 200>;
 type ListFilter = Query<"listJobs">;
 
 const ph = (name: string) => sql.placeholder(name);
+/** The project the caller may see: the condition every read below starts from, so a foreign project reads as missing. */
+const visibleProject = eq(projects.id, ph("projectId"));
+const membership = and(eq(memberships.organizationId, projects.organizationId), eq(memberships.userId, ph("userId")));
+
 /**
- * The project the caller may see: the condition every read below starts from, so a foreign project
- * reads as missing. A service account's key needs no membership: the account belongs to the project.
+ * Each read below comes in two prepared forms: joined to the caller's membership, and without it
+ * for a service account's key (the account belongs to the project, not to a member).
  */
-const visibleProject = and(
-  eq(projects.id, ph("projectId")),
-  sql`(${ph("serviceAccount")}::boolean or exists (select 1 from ${memberships} where ${memberships.organizationId} = ${projects.organizationId} and ${memberships.userId} = ${ph("userId")}))`,
-);
-/** The placeholders that say who is asking. */
-const caller = (principal: Principal) => ({
-  userId: principal.user.id,
-  serviceAccount: principal.via === "apiKey" && principal.serviceAccountId !== null,
-});
+const forCaller = <T>(read: (member: boolean) => (db: Db) => T) => {
+  const viaMember = preparedPerDatabase(read(true));
+  const viaAccount = preparedPerDatabase(read(false));
+  return (db: Db, principal: Principal) => (principal.via === "apiKey" && principal.serviceAccountId ? viaAccount(db) : viaMember(db));
+};
 
 /**
  * One page of a project's jobs, newest first, in ONE round trip: the project and the caller's
@@ -38,10 +38,9 @@ const caller = (principal: Principal) => ({
  * (one row of nulls against none). Optional filters are null placeholders, so one prepared
  * statement serves every combination.
  */
-const findJobPage = preparedPerDatabase((db: Db) =>
-  db
-    .select({ projectId: projects.id, job: jobs })
-    .from(projects)
+const findJobPage = forCaller((member) => (db: Db) => {
+  const from = db.select({ projectId: projects.id, job: jobs }).from(projects);
+  return (member ? from.innerJoin(memberships, membership) : from)
     .leftJoin(
       jobs,
       and(
@@ -56,8 +55,8 @@ const findJobPage = preparedPerDatabase((db: Db) =>
     .where(visibleProject)
     .orderBy(desc(jobs.createdAt), desc(jobs.id))
     .limit(ph("limit"))
-    .prepare("find_job_page"),
-);
+    .prepare(member ? "find_job_page" : "find_job_page_as_account");
+});
 
 /** Newest first; the cursor is the (createdAt, id) of the last row, so pages never skip or repeat. */
 export async function listJobs(
@@ -69,9 +68,9 @@ export async function listJobs(
   requireKeyProject(principal, projectId);
   const limit = query.limit ?? 20;
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const found = await findJobPage(deps.db).execute({
+  const found = await findJobPage(deps.db, principal).execute({
     projectId,
-    ...caller(principal),
+    userId: principal.user.id,
     status: query.status ?? null,
     apiKeyId: query.apiKeyId ?? null,
     batchId: query.batchId ?? null,
@@ -89,20 +88,19 @@ export async function listJobs(
 }
 
 /** A poll's one round trip: the project check and the job in one prepared query. */
-const findJob = preparedPerDatabase((db: Db) =>
-  db
-    .select({ projectId: projects.id, job: jobs })
-    .from(projects)
+const findJob = forCaller((member) => (db: Db) => {
+  const from = db.select({ projectId: projects.id, job: jobs }).from(projects);
+  return (member ? from.innerJoin(memberships, membership) : from)
     .leftJoin(jobs, and(eq(jobs.id, ph("jobId")), eq(jobs.projectId, projects.id)))
     .where(visibleProject)
     .limit(1)
-    .prepare("find_job"),
-);
+    .prepare(member ? "find_job" : "find_job_as_account");
+});
 
 /** The job, if the principal may see its project (404 naming the project or the job otherwise). */
 export async function loadVisibleJob(deps: Deps, principal: Principal, projectId: string, jobId: string) {
   requireKeyProject(principal, projectId);
-  const [row] = await findJob(deps.db).execute({ projectId, ...caller(principal), jobId });
+  const [row] = await findJob(deps.db, principal).execute({ projectId, userId: principal.user.id, jobId });
   if (!row) throw notFound("project");
   if (!row.job) throw notFound("job");
   return row.job;
