@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { count, eventually, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
+import { count, eventually, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
 import { apiCall, checkView, signInAs } from "./helpers/dashboard";
 import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
@@ -244,6 +244,88 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
     await visible(page.getByText("No webhook endpoints yet."));
     expect((await api("GET", hooks)).body.data).toEqual([]);
+  }, 60_000);
+
+  test("Webhooks: Add endpoint shows the secret once; its page pings, lists deliveries with retry, rotates the secret, edits events", async () => {
+    const hooks = `/private/projects/${projectId}/webhooks`;
+    const url = `${site.url}/page`;
+    await openTab("Webhooks");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByLabel("Endpoint URL").fill("not a url");
+    await page.getByRole("dialog").getByRole("button", { name: "Add endpoint" }).click();
+    await visible(page.getByText("Enter an http or https URL"));
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description").fill("Price alerts");
+    await checkView(page, "webhook-add-dialog", () => visible(page.getByLabel("Endpoint URL")));
+    await page.getByRole("dialog").getByRole("button", { name: "Add endpoint" }).click();
+    const secretField = page.getByRole("textbox", { name: "Signing secret" });
+    await visible(secretField);
+    expect(await secretField.inputValue()).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    await page.keyboard.press("Escape"); // not copied: asks first
+    await visible(page.getByText("You have not copied the secret."));
+    await page.getByRole("button", { name: "Close without copying" }).click();
+    const [endpoint] = (await api("GET", hooks)).body.data;
+    expect(endpoint).toMatchObject({ url, description: "Price alerts", events: ["job.succeeded", "job.failed"], enabled: true });
+
+    await page.getByRole("link", { name: url }).click();
+    await visible(page.getByRole("heading", { name: "Webhook", level: 1 }));
+    await page.getByRole("button", { name: "Send test" }).click();
+    const rows = page.locator("tbody tr");
+    await count(rows, 1);
+    await eventually(async () => {
+      await page.getByRole("link", { name: "Jobs" }).click(); // reopening the page reloads its deliveries
+      await page.goto(`/#/projects/${projectId}/webhooks/${endpoint.id}`);
+      expect(await rows.first().locator('td[data-label="Status"]').textContent()).toBe("Delivered");
+    }, 20_000);
+    const [delivery] = (await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data;
+    await text(rows.first().locator('td[data-label="Event"]'), "webhook.ping");
+    expect(await rows.first().locator('td[data-label="Last attempt"]').textContent()).toStartWith(
+      `HTTP ${delivery.attempts.at(-1).responseStatus} after `,
+    );
+    await checkView(page, "webhook", () => visible(rows.first()));
+    await rows
+      .first()
+      .getByRole("button", { name: /^Send again/ })
+      .click();
+    await eventually(
+      async () => expect((await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data[0].attempts.length).toBe(2),
+      20_000,
+    );
+
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();
+    const rotated = page.getByRole("textbox", { name: "Signing secret" });
+    await visible(rotated);
+    await rotated.press("Control+C"); // copied by hand counts as copied
+    await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+    await gone(page.getByRole("dialog"));
+
+    await page.getByRole("button", { name: "Edit endpoint" }).click();
+    await page.getByRole("checkbox", { name: /^Credits fell under/ }).check();
+    await page.getByRole("checkbox", { name: /^Enabled/ }).uncheck();
+    await page.getByRole("dialog").getByRole("button", { name: "Save endpoint" }).click();
+    await gone(page.getByRole("dialog"));
+    await visible(page.getByText("Paused"));
+    expect((await api("GET", hooks)).body.data[0]).toMatchObject({
+      events: ["job.succeeded", "job.failed", "credits.low"],
+      enabled: false,
+    });
+  }, 90_000);
+
+  test("Credits: an owner sets the low-balance alert and turns it off, as the API then says", async () => {
+    await openTab("Credits");
+    const field = page.getByLabel("Alert when the balance falls under");
+    await field.fill("0");
+    await page.getByRole("button", { name: "Save alert" }).click();
+    await visible(page.getByText("Alert when the balance falls under must be at least 1."));
+    await field.fill("100");
+    await page.getByRole("button", { name: "Save alert" }).click();
+    await visible(page.getByText("On: a credits.low event goes to webhooks when the balance falls under 100 credits"));
+    expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.lowThreshold).toBe(100);
+    await checkView(page, "credits-alert", () => visible(field));
+    await page.getByRole("button", { name: "Turn off" }).click();
+    await visible(page.getByText(/^Off\./));
+    expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.lowThreshold).toBe(null);
   }, 60_000);
 
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {

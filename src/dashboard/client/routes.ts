@@ -14,6 +14,8 @@ const table = {
   credits: "projects/:projectId/credits",
   members: "projects/:projectId/members",
   webhooks: "projects/:projectId/webhooks",
+  webhook: "projects/:projectId/webhooks/:webhookId",
+  "service-accounts": "projects/:projectId/service-accounts",
   start: "projects/:projectId/start",
 } as const;
 

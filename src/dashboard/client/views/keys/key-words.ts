@@ -39,16 +39,18 @@ export const reasonWords: Record<NonNullable<ApiKey["revokedReason"]>, string> =
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
 
-/** "3 days", "5 hours", "less than an hour": how far ahead a moment is. */
+/** "3 days", "5 hours", "20 minutes": how far ahead a moment is. */
 export function timeLeft(iso: string, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
   // Rounded: a key made "for 30 days" a second ago expires in 30 days, not 29.
   if (ms >= 1.5 * DAY) return `${Math.round(ms / DAY)} days`;
   if (ms >= DAY) return "1 day";
   if (ms >= 1.5 * HOUR) return `${Math.round(ms / HOUR)} hours`;
-  if (ms >= HOUR) return "1 hour";
-  return "less than an hour";
+  if (ms >= 45 * MINUTE) return "1 hour";
+  const minutes = Math.max(1, Math.round(ms / MINUTE));
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
 }
 
 export type KeyState = { tone: "ok" | "soon" | "ended"; words: string };

@@ -11,7 +11,7 @@ import { SelectField } from "../../ui/choice";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Loaded } from "../../ui/loaded";
 import { PageHeading } from "../../ui/page-heading";
-import { Hidden } from "../../ui/visually-hidden";
+import { TableHead } from "../../ui/table-head";
 import { canManageMembers } from "../shell/app-data";
 import type { ViewProps } from "../shell/views";
 import { CreateKeyDialog } from "./create-key-dialog";
@@ -43,7 +43,8 @@ const COLUMNS = ["Name", "Key", "Status", "Access", "Limits", "Created", "Last u
 export function KeysPage({ ctx, route }: ViewProps<"keys">) {
   const projectId = ctx.project.id;
   const status = isKeyStatusFilter(route.query.status) ? route.query.status : undefined;
-  const keys = useResource(() => loadKeys(ctx, status), [projectId, status]);
+  // A new status filter reloads behind the table shown, so the filter keeps focus.
+  const keys = useResource(() => loadKeys(ctx, status), [projectId, status], { keepOnChange: true });
   const [open, setOpen] = useState<Open>(null);
   const [search, setSearch] = useState("");
   const createButton = useRef<HTMLButtonElement>(null);
@@ -82,6 +83,23 @@ export function KeysPage({ ctx, route }: ViewProps<"keys">) {
         the person who created it (or its service account) and works only in this project.
       </p>
       <ExpiringBanner />
+      {!(keys.data?.keys.length === 0 && !status) && (
+        <div class="key-filters">
+          <SelectField
+            label="Show"
+            keepsFocus
+            value={status ?? ""}
+            options={statusOptions}
+            onChange={(value) => navigate(href("keys", { projectId }, { status: value }))}
+          />
+          <KeySearch
+            value={search}
+            onChange={setSearch}
+            shown={(keys.data?.keys ?? []).filter((k) => matches(k, search)).length}
+            total={keys.data?.keys.length ?? 0}
+          />
+        </div>
+      )}
       <Loaded resource={keys} what="keys">
         {(data) => (data.keys.length === 0 && !status ? <NoKeys projectId={projectId} /> : keyTable(data))}
       </Loaded>
@@ -151,32 +169,11 @@ export function KeysPage({ ctx, route }: ViewProps<"keys">) {
     const shown = data.keys.filter((k) => matches(k, search));
     return (
       <>
-        <div class="key-filters">
-          <SelectField
-            label="Show"
-            keepsFocus
-            value={status ?? ""}
-            options={statusOptions}
-            onChange={(value) => navigate(href("keys", { projectId }, { status: value }))}
-          />
-          <KeySearch value={search} onChange={setSearch} shown={shown.length} total={data.keys.length} />
-        </div>
         {data.keys.length === 0 && <p class="empty">No {statusOptions.find((o) => o.value === status)?.label.toLowerCase()} keys.</p>}
         {shown.length > 0 && (
           <table class="table keys-table">
             <caption class="visually-hidden">API keys of {ctx.project.name}</caption>
-            <thead>
-              <tr>
-                {COLUMNS.map((column) => (
-                  <th key={column} scope="col">
-                    {column}
-                  </th>
-                ))}
-                <th scope="col">
-                  <Hidden>Actions</Hidden>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={COLUMNS} actions />
             <tbody>
               {shown.map((key) => (
                 <KeyRow
