@@ -302,6 +302,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/leaked-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report leaked keys (GitHub secret-scanning partner format)
+         * @description Anyone who finds an `azs_` key in public (a scanner, GitHub's secret-scanning partner
+         *     program) posts it here, up to 1,000 at a time. Every well-formed key that is active is
+         *     revoked at once, with reason `leaked`, exactly as a revoke: no request with it sent after
+         *     this answers succeeds on any server. Its organization's audit log gets an
+         *     `api_key.leak_reported` event with `url` and `source`.
+         *
+         *     The answer has one item per input, in order: `true_positive` for a key this report revoked,
+         *     `false_positive` for anything else (unknown, already revoked, malformed). Nothing else in the
+         *     answer differs between those, and it never names an organization or a project.
+         *
+         *     When the server sets `LEAK_REPORT_SECRET`, the request must carry `X-Signature:
+         *     sha256=<hex HMAC-SHA256 of the raw body with that secret>` (401 `invalid_signature`
+         *     otherwise). Reports are rate-limited per client address (`RATE_LIMIT_LEAK_REPORTS_PER_MINUTE`,
+         *     60 by default). The body may be up to 512 KiB. The key format, for scanners, is in the README
+         *     under "Reporting a leaked key".
+         */
+        post: operations["reportLeakedKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/private/me": {
         parameters: {
             query?: never;
@@ -393,6 +427,40 @@ export interface paths {
          *     them sent after this answers succeeds on any server, and adding the user back revives none.
          */
         delete: operations["removeMember"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a member's role
+         * @description Owners and admins change roles; only an owner makes someone an owner or changes an owner's
+         *     role. The last owner cannot be demoted (409 `last_owner`): make another member an owner
+         *     first. Setting the role a member already has changes nothing and writes no audit event.
+         */
+        patch: operations["changeMemberRole"];
+        trace?: never;
+    };
+    "/private/organizations/{orgId}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read an organization's audit log
+         * @description Who created, changed or revoked what, and from where: one event per change, written in the
+         *     change's own transaction (an event exists exactly when its change committed). Newest first,
+         *     cursor-paginated like the jobs list. For owners and admins (members get 403). Events are
+         *     never changed or deleted by any route; the server prunes those older than
+         *     `AUDIT_RETENTION_DAYS` (365 by default). No event holds a secret: keys appear by id and hint.
+         *     `from` is inclusive, `to` exclusive.
+         */
+        get: operations["listAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -861,6 +929,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/private/projects/{projectId}/api-keys/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The key's id; revoked keys included. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One key's requests, jobs and credits over time
+         * @description Counters per UTC hour (or day), summed over every server process: requests by outcome,
+         *     jobs submitted, succeeded and failed, and credits reserved and charged. Counts are written
+         *     in batches every `KEY_USAGE_FLUSH_MS` (1 s by default), so the last second may be missing.
+         *     Only buckets with activity are listed, oldest first; `totals` sums them.
+         *     The default range is the last 30 days. Hourly buckets are kept for 90 days, then only daily
+         *     ones: `granularity=hour` with a `from` older than that is 400; ask for `day` instead.
+         *     Any member of the organization may read it.
+         */
+        get: operations["getApiKeyUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/private/projects/{projectId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Every key's totals in one view
+         * @description The totals of `getApiKeyUsage` for every key of the project, revoked ones included (newest
+         *     key first), and the project's total. Credits reserved and charged equal the credit
+         *     ledger's entries for the jobs those keys submitted. The default range is the last 30 days,
+         *     at most 400 days. Any member of the organization may read it.
+         */
+        get: operations["getProjectUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{projectId}": {
         parameters: {
             query?: never;
@@ -1174,7 +1299,7 @@ export interface components {
          * @description Stable, machine-readable; branch on this, not on the message.
          * @enum {string}
          */
-        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "api_key_expired" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "insufficient_scope" | "ip_not_allowed" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "key_credit_limit_reached" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "webhook_limit_reached" | "webhook_disabled" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_json" | "validation_failed" | "invalid_cursor" | "unsupported_media_type" | "payload_too_large" | "missing_credentials" | "invalid_token" | "invalid_api_key" | "invalid_signature" | "api_key_expired" | "invalid_credentials" | "invalid_refresh_token" | "dashboard_session_required" | "key_project_mismatch" | "insufficient_scope" | "ip_not_allowed" | "forbidden" | "not_found" | "route_not_found" | "method_not_allowed" | "email_taken" | "already_member" | "last_owner" | "key_limit_reached" | "too_many_login_attempts" | "too_many_invalid_keys" | "too_many_registrations" | "insufficient_credits" | "key_credit_limit_reached" | "rate_limited" | "job_not_cancelable" | "idempotency_key_reused" | "webhook_limit_reached" | "webhook_disabled" | "service_unavailable" | "internal_error";
         Error: {
             error: {
                 code: components["schemas"]["ErrorCode"];
@@ -1328,6 +1453,8 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             /** @description When the key last authenticated a request (within a few seconds); null until first use. */
             lastUsedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The client address of that last use ("last used from"); null until first use. */
+            lastUsedIp: string | null;
             createdBy: components["schemas"]["Id"];
             /**
              * @description `revoked` once `revokedAt` has passed; else `expired` once `expiresAt` has; else `active`.
@@ -1818,6 +1945,113 @@ export interface components {
             amount: number;
             note?: string;
         };
+        UsageCounts: {
+            /** @description Requests authenticated with the key, by answer. `total` also counts 5xx answers. */
+            requests: {
+                total: number;
+                /** @description 2xx */
+                ok: number;
+                /** @description 4xx other than 402 and 429 */
+                clientError: number;
+                /** @description 429 */
+                rateLimited: number;
+                /** @description 402 */
+                paymentRequired: number;
+            };
+            jobs: {
+                submitted: number;
+                succeeded: number;
+                failed: number;
+            };
+            credits: {
+                /** @description Credits reserved by jobs the key submitted. */
+                reserved: number;
+                /** @description Credits spent for good by those jobs that succeeded. */
+                charged: number;
+            };
+        };
+        KeyUsage: {
+            keyId: components["schemas"]["Id"];
+            /** @enum {string} */
+            granularity: "hour" | "day";
+            from: components["schemas"]["Timestamp"];
+            to: components["schemas"]["Timestamp"];
+            buckets: {
+                start: components["schemas"]["Timestamp"];
+                requests: components["schemas"]["UsageCounts"]["requests"];
+                jobs: components["schemas"]["UsageCounts"]["jobs"];
+                credits: components["schemas"]["UsageCounts"]["credits"];
+            }[];
+            totals: components["schemas"]["UsageCounts"];
+        };
+        ProjectUsage: {
+            projectId: components["schemas"]["Id"];
+            from: components["schemas"]["Timestamp"];
+            to: components["schemas"]["Timestamp"];
+            keys: {
+                keyId: components["schemas"]["Id"];
+                name: string;
+                keyHint: string;
+                /** Format: date-time */
+                revokedAt: string | null;
+                /** Format: date-time */
+                lastUsedAt: string | null;
+                lastUsedIp: string | null;
+                totals: components["schemas"]["UsageCounts"];
+            }[];
+            totals: components["schemas"]["UsageCounts"];
+        };
+        /**
+         * @description What happened. `api_key.rolled`, `api_key.expired` (written when an expired key is first
+         *     refused, or by the sweep), and `service_account.*` come with key expiry and service accounts.
+         * @enum {string}
+         */
+        AuditAction: "api_key.created" | "api_key.updated" | "api_key.revoked" | "api_key.rolled" | "api_key.expired" | "api_key.leak_reported" | "member.added" | "member.removed" | "member.role_changed" | "project.created" | "organization.created" | "credits.granted" | "service_account.created" | "service_account.deleted" | "session.login_failed_locked";
+        AuditEvent: {
+            id: components["schemas"]["Id"];
+            organizationId: components["schemas"]["Id"];
+            projectId: string | null;
+            action: components["schemas"]["AuditAction"];
+            /** @description Who did it; `system` (id null) for the server's own doing, such as a lock or a leak report. */
+            actor: {
+                /** @enum {string} */
+                type: "user" | "api_key" | "service_account" | "system";
+                id: string | null;
+            };
+            target: {
+                /** @enum {string} */
+                type: "api_key" | "user" | "project" | "organization" | "service_account";
+                id: components["schemas"]["Id"];
+            };
+            /** @description The client address of the request that made the change (as TRUST_PROXY decides it). */
+            ip: string | null;
+            userAgent: string | null;
+            /** @description The `X-Request-Id` of that request. */
+            requestId: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description What changed, e.g. `before` and `after`; keys appear by `keyHint`, never in full. */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        RoleRequest: {
+            role: components["schemas"]["Role"];
+        };
+        /** @description One finding, as GitHub's secret-scanning partner program sends it. */
+        LeakReport: {
+            token: string;
+            type: string;
+            url: string;
+            source: string;
+        };
+        LeakVerdict: {
+            /** @description sha256 of the token as sent, in hex. */
+            token_hash: string;
+            /** @description The `type` as sent. */
+            token_type: string;
+            /** @enum {string} */
+            label: "true_positive" | "false_positive";
+        };
     };
     responses: {
         /** @description Done. */
@@ -2002,6 +2236,10 @@ export interface components {
         ProjectId: components["schemas"]["Id"];
         /** @description The webhook endpoint's id. */
         WebhookId: components["schemas"]["Id"];
+        /** @description Start of the range (inclusive); defaults to 30 days before `to`. */
+        UsageFrom: components["schemas"]["Timestamp"];
+        /** @description End of the range (exclusive); defaults to now. */
+        UsageTo: components["schemas"]["Timestamp"];
         /** @description The job's id. */
         JobId: components["schemas"]["Id"];
         /** @description Page size. */
@@ -2695,6 +2933,128 @@ export interface operations {
             default: components["responses"]["InternalError"];
         };
     };
+    reportLeakedKeys: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `sha256=` and the hex HMAC-SHA256 of the raw body; required when the server sets `LEAK_REPORT_SECRET`. */
+                "X-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "token": "azs_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ3dZ1xk",
+                 *         "type": "azscraper_api_key",
+                 *         "url": "https://github.com/octo/repo/blob/main/.env",
+                 *         "source": "content"
+                 *       }
+                 *     ]
+                 */
+                "application/json": components["schemas"]["LeakReport"][];
+            };
+        };
+        responses: {
+            /** @description One verdict per reported token, in the order given. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "token_hash": "2f0c6a8e2b0e4b1d9a5c0d1e7f3a9b8c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a",
+                     *         "token_type": "azscraper_api_key",
+                     *         "label": "true_positive"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["LeakVerdict"][];
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field '0.token' must be a string.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The server requires a signature and this one is missing or wrong. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_signature",
+                     *         "message": "Sign the raw body: send 'X-Signature: sha256=<hex HMAC-SHA256 of the body with the shared secret>'.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is over 512 KiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is over 512 KiB; send less.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Too many reports from this address; wait for `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "rate_limited",
+                     *         "message": "Too many leak reports from your address: the limit is 60 per minute. Retry in 1 s.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -3232,6 +3592,303 @@ export interface operations {
                      *       "error": {
                      *         "code": "last_owner",
                      *         "message": "The last owner cannot be removed. Add another owner first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    changeMemberRole: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                /** @description The member's user id. */
+                userId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "role": "admin"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RoleRequest"];
+            };
+        };
+        responses: {
+            /** @description The member with their new role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "userId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "email": "ada@example.com",
+                     *         "name": "Ada Lovelace",
+                     *         "role": "admin",
+                     *         "joinedAt": "2026-06-01T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Member"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'role' must be one of: owner, admin, member.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only an owner can make an owner or change an owner's role.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No member with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "last_owner",
+                     *         "message": "The last owner cannot be demoted. Make another member an owner first.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    listAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, unchanged; anything else gets 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only events of this action. */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Only events whose actor (user, key or service account) has this id. */
+                actorId?: components["schemas"]["Id"];
+                /** @description Only events about this object (key, user, project, organization). */
+                targetId?: components["schemas"]["Id"];
+                /** @description Only events in this project. */
+                projectId?: components["schemas"]["Id"];
+                /** @description Only events at or after this time. */
+                from?: components["schemas"]["Timestamp"];
+                /** @description Only events before this time. */
+                to?: components["schemas"]["Timestamp"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "67e0a1b2c3d4e5f6a7b8c9d3",
+                     *           "organizationId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *           "projectId": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *           "action": "api_key.updated",
+                     *           "actor": {
+                     *             "type": "user",
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d2"
+                     *           },
+                     *           "target": {
+                     *             "type": "api_key",
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d4"
+                     *           },
+                     *           "ip": "203.0.113.7",
+                     *           "userAgent": "curl/8.5.0",
+                     *           "requestId": "req_0f2c9a7e51b84d3f",
+                     *           "createdAt": "2026-06-01T09:00:00.000Z",
+                     *           "details": {
+                     *             "keyHint": "a1b2",
+                     *             "before": {
+                     *               "name": "ci"
+                     *             },
+                     *             "after": {
+                     *               "name": "ci-nightly"
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["AuditEvent"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'action' must be one of: api_key.created, api_key.updated, ...",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "forbidden",
+                     *         "message": "Only an owner or admin of the organization can do this.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No organization with this id exists, or you do not have access to it.",
                      *         "requestId": "req_0f2c9a7e51b84d3f"
                      *       }
                      *     }
@@ -3920,6 +4577,7 @@ export interface operations {
                      *           "prefix": "azs_",
                      *           "createdAt": "2026-06-01T09:00:00.000Z",
                      *           "lastUsedAt": "2026-06-01T10:00:00.000Z",
+                     *           "lastUsedIp": "203.0.113.7",
                      *           "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
                      *           "status": "active",
                      *           "expiresAt": "2026-12-01T00:00:00.000Z",
@@ -5920,6 +6578,326 @@ export interface operations {
                      *       "error": {
                      *         "code": "dashboard_session_required",
                      *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    getApiKeyUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (inclusive); defaults to 30 days before `to`. */
+                from?: components["parameters"]["UsageFrom"];
+                /** @description End of the range (exclusive); defaults to now. */
+                to?: components["parameters"]["UsageTo"];
+                /** @description The bucket size. */
+                granularity?: "hour" | "day";
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The key's id; revoked keys included. */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's buckets and their totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "keyId": "67e0a1b2c3d4e5f6a7b8c9d4",
+                     *         "granularity": "hour",
+                     *         "from": "2026-05-02T09:00:00.000Z",
+                     *         "to": "2026-06-01T09:00:00.000Z",
+                     *         "buckets": [
+                     *           {
+                     *             "start": "2026-06-01T08:00:00.000Z",
+                     *             "requests": {
+                     *               "total": 120,
+                     *               "ok": 110,
+                     *               "clientError": 6,
+                     *               "rateLimited": 3,
+                     *               "paymentRequired": 1
+                     *             },
+                     *             "jobs": {
+                     *               "submitted": 40,
+                     *               "succeeded": 37,
+                     *               "failed": 2
+                     *             },
+                     *             "credits": {
+                     *               "reserved": 40,
+                     *               "charged": 37
+                     *             }
+                     *           }
+                     *         ],
+                     *         "totals": {
+                     *           "requests": {
+                     *             "total": 120,
+                     *             "ok": 110,
+                     *             "clientError": 6,
+                     *             "rateLimited": 3,
+                     *             "paymentRequired": 1
+                     *           },
+                     *           "jobs": {
+                     *             "submitted": 40,
+                     *             "succeeded": 37,
+                     *             "failed": 2
+                     *           },
+                     *           "credits": {
+                     *             "reserved": 40,
+                     *             "charged": 37
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["KeyUsage"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Hourly buckets are kept for 90 days; for older ranges use granularity=day.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No API key with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    getProjectUsage: {
+        parameters: {
+            query?: {
+                /** @description Start of the range (inclusive); defaults to 30 days before `to`. */
+                from?: components["parameters"]["UsageFrom"];
+                /** @description End of the range (exclusive); defaults to now. */
+                to?: components["parameters"]["UsageTo"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals per key and for the project. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *         "from": "2026-05-02T09:00:00.000Z",
+                     *         "to": "2026-06-01T09:00:00.000Z",
+                     *         "keys": [
+                     *           {
+                     *             "keyId": "67e0a1b2c3d4e5f6a7b8c9d4",
+                     *             "name": "ci",
+                     *             "keyHint": "a1b2",
+                     *             "revokedAt": null,
+                     *             "lastUsedAt": "2026-06-01T08:59:58.000Z",
+                     *             "lastUsedIp": "203.0.113.7",
+                     *             "totals": {
+                     *               "requests": {
+                     *                 "total": 120,
+                     *                 "ok": 110,
+                     *                 "clientError": 6,
+                     *                 "rateLimited": 3,
+                     *                 "paymentRequired": 1
+                     *               },
+                     *               "jobs": {
+                     *                 "submitted": 40,
+                     *                 "succeeded": 37,
+                     *                 "failed": 2
+                     *               },
+                     *               "credits": {
+                     *                 "reserved": 40,
+                     *                 "charged": 37
+                     *               }
+                     *             }
+                     *           }
+                     *         ],
+                     *         "totals": {
+                     *           "requests": {
+                     *             "total": 120,
+                     *             "ok": 110,
+                     *             "clientError": 6,
+                     *             "rateLimited": 3,
+                     *             "paymentRequired": 1
+                     *           },
+                     *           "jobs": {
+                     *             "submitted": 40,
+                     *             "succeeded": 37,
+                     *             "failed": 2
+                     *           },
+                     *           "credits": {
+                     *             "reserved": 40,
+                     *             "charged": 37
+                     *           }
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ProjectUsage"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'from' must be earlier than 'to'.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_token",
+                     *         "message": "The session token is invalid or has expired. Log in again or refresh it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "dashboard_session_required",
+                     *         "message": "API keys cannot manage the account. Sign in to the dashboard and use its session token.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
                      *         "requestId": "req_0f2c9a7e51b84d3f"
                      *       }
                      *     }

@@ -17,12 +17,15 @@ export interface operationSecurity {
     login: [];
     refresh: [];
     logout: [];
+    reportLeakedKeys: [];
     getMe: [["dashboardSession"]];
     listOrganizations: [["dashboardSession"]];
     createOrganization: [["dashboardSession"]];
     listMembers: [["dashboardSession"]];
     addMember: [["dashboardSession"]];
+    changeMemberRole: [["dashboardSession"]];
     removeMember: [["dashboardSession"]];
+    listAuditEvents: [["dashboardSession"]];
     listOrganizationProjects: [["dashboardSession"]];
     createProject: [["dashboardSession"]];
     getCredits: [["dashboardSession"]];
@@ -46,6 +49,8 @@ export interface operationSecurity {
     createServiceAccount: [["dashboardSession"]];
     deleteServiceAccount: [["dashboardSession"]];
     listExpiringApiKeys: [["dashboardSession"]];
+    getApiKeyUsage: [["dashboardSession"]];
+    getProjectUsage: [["dashboardSession"]];
     getProject: [["apiKey"], ["dashboardSession"]];
     listJobs: [["apiKey"], ["dashboardSession"]];
     createJob: [["apiKey"], ["dashboardSession"]];

@@ -46,6 +46,12 @@ export type Config = {
   apiKeyMaxLifetimeDays: number | undefined;
   /** Within this many days of its expiry, a key's responses carry `Api-Key-Expiry-Warning`. */
   apiKeyExpiryWarningDays: number;
+  /** Audit events older than this many days are pruned by the housekeeping job. */
+  auditRetentionDays: number;
+  /** When set, POST /leaked-keys requires `X-Signature: sha256=<HMAC of the body with it>`. */
+  leakReportSecret: string | undefined;
+  /** Leak reports per client address per minute (a bucket that size, refilled evenly). */
+  rateLimitLeakReportsPerMinute: number;
 } & JobSettings &
   WebhookSettings;
 
@@ -138,6 +144,13 @@ function jwtSecret(env: Env, production: boolean, dataDir: string, warn: (msg: s
   return secret;
 }
 
+function leakReportSecret(env: Env): string | undefined {
+  const given = env.LEAK_REPORT_SECRET;
+  if (!given) return undefined;
+  if (given.length < 16) throw new ConfigError("LEAK_REPORT_SECRET must be at least 16 characters long.");
+  return given;
+}
+
 function host(env: Env): string {
   const raw = env.HOST?.trim();
   if (!raw) return "0.0.0.0";
@@ -220,6 +233,9 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     keyFailurePerSecond: integer(env, "KEY_FAILURE_PER_SECOND", 1, 1, 1_000_000),
     apiKeyMaxLifetimeDays: env.API_KEY_MAX_LIFETIME_DAYS ? integer(env, "API_KEY_MAX_LIFETIME_DAYS", 0, 1, 36_500) : undefined,
     apiKeyExpiryWarningDays: integer(env, "API_KEY_EXPIRY_WARNING_DAYS", 7, 0, 365),
+    auditRetentionDays: integer(env, "AUDIT_RETENTION_DAYS", 365, 1, 36_500),
+    leakReportSecret: leakReportSecret(env),
+    rateLimitLeakReportsPerMinute: integer(env, "RATE_LIMIT_LEAK_REPORTS_PER_MINUTE", 60, 1, 1_000_000),
     ...jobSettings(env),
     ...webhookSettings(env),
   };

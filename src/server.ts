@@ -6,6 +6,7 @@ import { openDatabase } from "./db/open";
 import type { Deps } from "./deps";
 import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger, type Logger } from "./http/logger";
+import { largestBodyLimit } from "./http/spec";
 import { createDeps } from "./wiring";
 
 /** Settings that are fine for a LAN or a test but open a hole on a public server. */
@@ -69,11 +70,12 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
   deps.keyUsage.start();
   deps.worker?.start();
   deps.webhooks?.start();
+  deps.housekeeping.start();
   const app = createApp(deps);
   extend?.(app, deps);
 
   // Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
-  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: MAX_BODY_BYTES * 4 });
+  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: Math.max(MAX_BODY_BYTES * 4, largestBodyLimit * 2) });
   logListening(logger, config, database, app.server?.port, deps.worker ? config.workerConcurrency : "off");
 
   async function shutdown(signal: string) {
@@ -84,6 +86,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     // Attempts under way finish (each within WEBHOOK_TIMEOUT_MS); the rest wait in the database.
     await deps.webhooks?.stop().catch(() => {});
     await deps.keyUsage.stop().catch(() => {});
+    await deps.housekeeping.stop();
     await deps.invalidation.stop();
     await database.close();
     process.exit(0);

@@ -8,16 +8,18 @@ import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Deps } from "./deps";
 import type { Logger } from "./http/logger";
+import { recordExpiredKeys } from "./modules/api-keys/expiry-events";
+import { Housekeeping } from "./worker/housekeeping";
 import { WebhookDeliverer } from "./worker/webhook-delivery";
 import { Worker } from "./worker/worker";
 
-/** The services' dependencies, plus this process's job worker and webhook deliverer (none when WORKER=off). */
-export type Wired = Deps & { worker: Worker | undefined; webhooks: WebhookDeliverer | undefined };
+/** The services' dependencies, plus this process's job worker and webhook deliverer (none when WORKER=off) and its periodic clean-up. */
+export type Wired = Deps & { worker: Worker | undefined; webhooks: WebhookDeliverer | undefined; housekeeping: Housekeeping };
 
 /**
  * The composition root: wires the dependencies for one database, the same way for the server and
  * the tests. The invalidation listener is started here (the key cache is not trusted before it
- * listens); the caller starts the `keyUsage` flush timer and the worker if it wants them.
+ * listens); the caller starts the `keyUsage` flush timer, the worker and `housekeeping` if it wants them.
  */
 export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Wired> {
   const { keyCache, invalidation } = createKeyCaching(database, config, logger);
@@ -32,9 +34,10 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyCache,
     invalidation,
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
-    keyExpiries: new KeyExpiryRecorder(database.db),
+    keyExpiries: new KeyExpiryRecorder((keyId, now) => recordExpiredKeys(database.db, now, keyId)),
     logger,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
     webhooks: config.workerEnabled ? new WebhookDeliverer({ db: database.db, clock, config, logger }) : undefined,
+    housekeeping: new Housekeeping({ db: database.db, clock, logger, config }),
   };
 }

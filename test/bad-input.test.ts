@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobs } from "../src/db/schema";
+import { MAX_BODY_BYTES } from "../src/http/json-body";
 import { specOperations } from "../src/http/spec";
 import { newId } from "../src/ids";
 import { type Account, createKey, signUp } from "./helpers/factories";
@@ -13,7 +14,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => t.close());
 
-const bodyOperations = specOperations.filter((op) => op.requestBody).map((op) => [op.id, op.method.toUpperCase(), op.path] as const);
+const bodyOperations = specOperations
+  .filter((op) => op.requestBody)
+  .map((op) => [op.id, op.method.toUpperCase(), op.path, op.maxBodyBytes ?? MAX_BODY_BYTES] as const);
 
 async function concretePath(path: string): Promise<string> {
   const { id } = await createKey(t, ada);
@@ -28,7 +31,7 @@ function expectClientError(res: { status: number; body: any }, status: number, c
 }
 
 describe("every operation with a body refuses bad bodies with a 4xx and the envelope", () => {
-  test.each(bodyOperations)("%s", async (_, method, path) => {
+  test.each(bodyOperations)("%s", async (_, method, path, maxBodyBytes) => {
     const url = await concretePath(path);
     const token = ada.token;
     expectClientError(
@@ -50,7 +53,8 @@ describe("every operation with a body refuses bad bodies with a 4xx and the enve
       "validation_failed",
     );
     expectClientError(
-      await t.request(method, url, { token, raw: "x".repeat(70 * 1024), headers: { "content-type": "application/json" } }),
+      // Past the operation's limit: 64 KiB, or its own `x-max-body-bytes`.
+      await t.request(method, url, { token, raw: "x".repeat(maxBodyBytes + 6 * 1024), headers: { "content-type": "application/json" } }),
       413,
       "payload_too_large",
     );

@@ -5,7 +5,7 @@ import { type Account, addMember, createKey, signUp } from "./helpers/factories"
 import { createTestApp, type TestApp } from "./helpers/harness";
 
 /**
- * Each row of issue 10's table, on whichever database TEST_DATABASE_URL picks (PGlite when unset).
+ * Each row of issue 10's table, on whichever database TEST_DATABASE_URL picks (the embedded PostgreSQL when unset).
  * The clock only moves forward: token buckets and throttles never see time run backwards.
  */
 let t: TestApp;

@@ -1,35 +1,19 @@
-import { and, eq, isNull } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { apiKeys } from "../db/schema";
-
 /**
- * Records, once, that a key was refused because it expired: the moment the expiry took effect,
- * for the key's history. Each process asks at most once per key; the conditional update makes
- * the first refusal anywhere the one that counts. Returns true for that one.
+ * Records, once, that a key was refused because it expired. Each process asks at most once per
+ * key; what recording means (the conditional update, the webhook and audit events) is the
+ * modules' business, handed in by the wiring, so the auth layer stays below them.
  */
 export class KeyExpiryRecorder {
   private readonly noted = new Set<string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly record: (keyId: string, now: Date) => Promise<unknown>) {}
 
-  async noteRefusal(keyId: string, now: Date): Promise<boolean> {
-    if (this.noted.has(keyId)) return false;
+  async noteRefusal(keyId: string, now: Date): Promise<void> {
+    if (this.noted.has(keyId)) return;
     // Bounded: forgetting only costs one more conditional update that changes nothing.
     if (this.noted.size >= 10_000) this.noted.clear();
     this.noted.add(keyId);
-    // A failed write only loses the note: the refusal itself stands.
-    return recordExpiry(this.db, keyId, now).catch(() => false);
+    // A failed write only delays the record to the next sweep: the refusal itself stands.
+    await this.record(keyId, now).catch(() => undefined);
   }
-}
-
-/** The lifecycle change "the key expired", in one transaction; true when this call made it. */
-export async function recordExpiry(db: Db, keyId: string, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const noted = await tx
-      .update(apiKeys)
-      .set({ expiryNotedAt: now })
-      .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.expiryNotedAt)))
-      .returning({ id: apiKeys.id });
-    return noted.length > 0;
-  });
 }

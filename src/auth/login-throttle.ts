@@ -1,6 +1,8 @@
+import { type AuditContext, NO_REQUEST } from "../audit/record";
 import type { Db } from "../db/client";
 import { type BucketLimit, returnToken, secondsUntilToken, takeToken } from "../db/token-bucket";
 import { ApiError } from "../http/errors";
+import { type LockScope, recordLoginLock } from "./login-lock-event";
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -21,19 +23,22 @@ export const LOGIN_POLICY = {
 
 export type LoginAttempt = { email: string; address: string | null };
 
+type ScopedLimit = BucketLimit & { scope: LockScope };
+
 /** The buckets an attempt draws from, tightest first. */
-function limitsFor({ email, address }: LoginAttempt): BucketLimit[] {
+function limitsFor({ email, address }: LoginAttempt): ScopedLimit[] {
   // No address (not over TCP) counts as one shared address: the limit must not vanish with it.
   const from = address ?? "unknown";
-  const limit = (bucket: string, { attempts, windowSeconds }: { attempts: number; windowSeconds: number }) => ({
+  const limit = (bucket: string, scope: LockScope, { attempts, windowSeconds }: { attempts: number; windowSeconds: number }) => ({
     bucket,
+    scope,
     burst: attempts,
     perSecond: attempts / windowSeconds,
   });
   return [
-    limit(`login:account-address:${email}|${from}`, LOGIN_POLICY.accountAtAddress),
-    limit(`login:account:${email}`, LOGIN_POLICY.account),
-    limit(`login:address:${from}`, LOGIN_POLICY.address),
+    limit(`login:account-address:${email}|${from}`, "account_at_address", LOGIN_POLICY.accountAtAddress),
+    limit(`login:account:${email}`, "account", LOGIN_POLICY.account),
+    limit(`login:address:${from}`, "address", LOGIN_POLICY.address),
   ];
 }
 
@@ -45,16 +50,37 @@ export type AdmittedLogin = { limits: BucketLimit[] };
  * upserts lock the rows, so however many attempts race (in however many processes), no more than
  * a bucket holds get past. A refusal rolls back the takes from the other buckets.
  *
- * This is the one place where a login is locked out: an audit event for it belongs here.
+ * This is the one place where a login is locked out, so the audit event of a lock is written
+ * here, after the refused transaction rolled back (src/auth/login-lock-event.ts: once per lock).
  */
-export async function admitLoginAttempt(db: Db, attempt: LoginAttempt, now: Date): Promise<AdmittedLogin> {
+export async function admitLoginAttempt(
+  db: Db,
+  attempt: LoginAttempt,
+  now: Date,
+  context: AuditContext = NO_REQUEST,
+): Promise<AdmittedLogin> {
   const limits = limitsFor(attempt);
-  await db.transaction(async (tx) => {
-    for (const limit of limits) {
-      const outcome = await takeToken(tx, limit, now);
-      if (!outcome.taken) throw lockedOut(secondsUntilToken(limit, outcome.tokens));
+  let refused: { limit: ScopedLimit; retryAfterSeconds: number } | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      for (const limit of limits) {
+        const outcome = await takeToken(tx, limit, now);
+        if (outcome.taken) continue;
+        refused = { limit, retryAfterSeconds: secondsUntilToken(limit, outcome.tokens) };
+        throw lockedOut(refused.retryAfterSeconds);
+      }
+    });
+  } catch (error) {
+    if (refused) {
+      const { limit, retryAfterSeconds } = refused;
+      // The refusal stands even if its record fails: `lockedAt` rolled back with the event, so the
+      // next refused attempt records the lock instead.
+      await recordLoginLock(db, { bucket: limit.bucket, scope: limit.scope, email: attempt.email, retryAfterSeconds }, context, now).catch(
+        () => {},
+      );
     }
-  });
+    throw error;
+  }
   return { limits };
 }
 

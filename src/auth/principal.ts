@@ -80,7 +80,7 @@ export async function authenticate(
       if (error instanceof ApiError && error.code === "api_key_expired") await deps.keyExpiries.noteRefusal(key.keyId, now);
       throw error;
     }
-    deps.keyUsage.record(key.keyId, now);
+    deps.keyUsage.record(key.keyId, now, address());
     return {
       via: "apiKey",
       user: { id: key.userId },
@@ -113,7 +113,11 @@ async function principalFor(
 ): Promise<Principal> {
   const address = () => clientAddress(request, server, deps.config.trustProxy);
   const principal = await authenticate(deps, header, address);
-  setPrincipalId(request, principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`);
+  setPrincipalId(
+    request,
+    principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`,
+    principal.via === "apiKey" ? principal.keyId : undefined,
+  );
   if (principal.via === "apiKey") {
     // On every answer from here on, errors included: the caller's logs show the expiry coming.
     setResponseHeaders(request, expiryHeaders(principal.expiresAt, deps.clock.now().getTime(), deps.config.apiKeyExpiryWarningDays));

@@ -1,7 +1,7 @@
 import type { Deps } from "../deps";
-import { clientAddress } from "../http/client-address";
 import { ApiError } from "../http/errors";
 import { ok } from "../http/operations";
+import { auditContext } from "../modules/audit/context";
 import * as auth from "../modules/auth/service";
 import { operations } from "../modules/operations";
 import { dashboardAssets } from "./assets";
@@ -55,8 +55,7 @@ export const dashboardRoutes = (deps: Deps) => {
     })
     .handle("startDashboardSession", async ({ body, request, server, cookie }) => {
       requireSameOrigin(request);
-      const ip = clientAddress(request, server, deps.config.trustProxy);
-      return startSession(cookie, request, await auth.login(deps, body, ip));
+      return startSession(cookie, request, await auth.login(deps, body, auditContext(request, server, deps.config.trustProxy)));
     })
     .handle("refreshDashboardSession", async ({ request, cookie }) => {
       requireSameOrigin(request);

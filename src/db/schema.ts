@@ -122,6 +122,8 @@ export const apiKeys = pgTable(
     keyHint: text("key_hint").notNull(),
     createdAt: at("created_at").notNull(),
     lastUsedAt: at("last_used_at"),
+    /** The client address of that last use (as TRUST_PROXY decides it); written with `lastUsedAt`. */
+    lastUsedIp: text("last_used_ip"),
     /** Revoked rows are kept as a terminal marker: a revoked key can never authenticate again. */
     revokedAt: at("revoked_at"),
     /**
@@ -131,8 +133,10 @@ export const apiKeys = pgTable(
     revokedReason: text("revoked_reason", { enum: API_KEY_REVOKED_REASONS }),
     /** After this instant the key is refused with `api_key_expired`; null: never. */
     expiresAt: at("expires_at"),
-    /** When a request was first refused because the key had expired (the expiry's lifecycle event). */
+    /** When the expiry was recorded: by the first refused request or by the sweep, whichever came first. */
     expiryNotedAt: at("expiry_noted_at"),
+    /** When the key's `api_key.expiring` event was queued (it entered API_KEY_EXPIRY_WARNING_DAYS). */
+    expiryWarnedAt: at("expiry_warned_at"),
     /** Null: every scope. */
     scopes: jsonb("scopes").$type<ApiKeyScope[]>(),
     /** Addresses and CIDR ranges the key may be used from; null: anywhere. */
@@ -253,6 +257,11 @@ export const rateLimitBuckets = pgTable("rate_limit_buckets", {
   bucket: text("bucket").primaryKey(),
   tokens: doublePrecision("tokens").notNull(),
   updatedAt: at("updated_at").notNull(),
+  /**
+   * When a refusal was first recorded since the last take (`updatedAt` moves only on takes): a
+   * refusal after a take is a new lock, one after an earlier refusal is the same lock.
+   */
+  lockedAt: at("locked_at"),
 });
 
 /**
@@ -351,4 +360,65 @@ export const webhookAttempts = pgTable(
     error: text("error"),
   },
   (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attemptedAt)],
+);
+
+/**
+ * Who did what, written in the transaction of the change itself (src/audit/record.ts), so an event
+ * exists iff its change committed. Append-only: no route updates or deletes a row; only the
+ * retention job (AUDIT_RETENTION_DAYS) prunes old ones. Never holds a secret: key ids and hints only.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: id(),
+    /** Null only for events about no organization (a locked login for an email with no account). */
+    organizationId: text("organization_id").references(() => organizations.id, { onDelete: "cascade" }),
+    projectId: text("project_id"),
+    action: text("action").notNull(),
+    actorType: text("actor_type", { enum: ["user", "api_key", "service_account", "system"] }).notNull(),
+    actorId: text("actor_id"),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    details: jsonb("details").notNull().default({}),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [
+    index("audit_events_org_created_idx").on(t.organizationId, t.createdAt.desc(), t.id.desc()),
+    index("audit_events_created_idx").on(t.createdAt),
+  ],
+);
+
+/**
+ * Per-key counters per UTC hour (`granularity` hour) or, for buckets older than 90 days, per UTC
+ * day (`day`). Every write adds (insert ... on conflict do update set n = n + excluded.n), so any
+ * number of processes flushing the same bucket never lose each other's counts.
+ */
+export const apiKeyUsage = pgTable(
+  "api_key_usage",
+  {
+    keyId: text("key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    granularity: text("granularity", { enum: ["hour", "day"] }).notNull(),
+    bucketStart: at("bucket_start").notNull(),
+    requestsOk: integer("requests_ok").notNull().default(0),
+    requestsClientError: integer("requests_client_error").notNull().default(0),
+    requestsRateLimited: integer("requests_rate_limited").notNull().default(0),
+    requestsPaymentRequired: integer("requests_payment_required").notNull().default(0),
+    /** Every answered request, 5xx included, so `total` can exceed the four outcomes' sum. */
+    requestsTotal: integer("requests_total").notNull().default(0),
+    jobsSubmitted: integer("jobs_submitted").notNull().default(0),
+    jobsSucceeded: integer("jobs_succeeded").notNull().default(0),
+    jobsFailed: integer("jobs_failed").notNull().default(0),
+    creditsReserved: integer("credits_reserved").notNull().default(0),
+    creditsCharged: integer("credits_charged").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.keyId, t.granularity, t.bucketStart] }),
+    check("api_key_usage_granularity_check", sql`${t.granularity} in ('hour', 'day')`),
+    index("api_key_usage_hour_idx").on(t.granularity, t.bucketStart),
+  ],
 );

@@ -15,6 +15,7 @@ const codeToStatus: Record<ErrorCode, number> = {
   invalid_api_key: 401,
   api_key_expired: 401,
   invalid_credentials: 401,
+  invalid_signature: 401,
   invalid_refresh_token: 401,
   dashboard_session_required: 403,
   key_project_mismatch: 403,

@@ -5,7 +5,7 @@ import { checkContentLength } from "./json-body";
 import type { Logger } from "./logger";
 import { beginRequest, requestState } from "./request-context";
 import { securityHeaders } from "./security-headers";
-import { allowedMethods } from "./spec";
+import { allowedMethods, bodyLimitFor } from "./spec";
 
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
   if (error instanceof ApiError) return error;
@@ -39,14 +39,15 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
  *    size-capped body parser and the checks against the operation in openapi.yaml;
  * 3. onError: every failure becomes the error envelope (a known path with another method is 405
  *    with `Allow`); unknown ones are logged without details;
- * 4. onAfterResponse: one JSON log line with method, path, status, duration, request and principal id.
+ * 4. onAfterResponse: the answer counted for the API key that made the request (in memory, see
+ *    src/auth/key-usage.ts), and one JSON log line with method, path, status, duration, request and principal id.
  */
-export const pipeline = (logger: Logger, logRequests: boolean) =>
+export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (keyId: string, status: number) => void = () => {}) =>
   new Elysia({ name: "pipeline" })
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, securityHeaders(request));
       set.headers["x-request-id"] = beginRequest(request).id;
-      checkContentLength(request);
+      checkContentLength(request, () => bodyLimitFor(new URL(request.url).pathname));
     })
     .onError({ as: "global" }, ({ error, code, request }) => {
       const state = requestState(request);
@@ -69,12 +70,14 @@ export const pipeline = (logger: Logger, logRequests: boolean) =>
       return response;
     })
     .onAfterResponse({ as: "global" }, ({ request, set }) => {
-      if (!logRequests) return;
       const state = requestState(request);
+      const status = state.status ?? (typeof set.status === "number" ? set.status : 200);
+      if (state.keyId) countKeyAnswer(state.keyId, status);
+      if (!logRequests) return;
       logger.info({
         method: request.method,
         path: new URL(request.url).pathname,
-        status: state.status ?? (typeof set.status === "number" ? set.status : 200),
+        status,
         durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
         requestId: state.id,
         principalId: state.principalId ?? null,

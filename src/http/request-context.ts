@@ -5,6 +5,7 @@ type RequestState = {
   id: string;
   startedAt: number;
   principalId?: string;
+  keyId?: string;
   status?: number;
   /** Headers the answer carries whatever it is, errors included (an API key's expiry). */
   headers?: Record<string, string>;
@@ -26,8 +27,11 @@ export function beginRequest(request: Request): RequestState {
 
 export const requestState = (request: Request): RequestState => states.get(request) ?? beginRequest(request);
 
-export function setPrincipalId(request: Request, principalId: string): void {
-  requestState(request).principalId = principalId;
+/** Who made the request; `keyId` when an API key did, so its answer is counted for the key. */
+export function setPrincipalId(request: Request, principalId: string, keyId?: string): void {
+  const state = requestState(request);
+  state.principalId = principalId;
+  state.keyId = keyId;
 }
 
 export function setResponseHeaders(request: Request, headers: Record<string, string>): void {

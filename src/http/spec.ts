@@ -27,6 +27,7 @@ type RawOperation = {
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema: Schema; example?: unknown }> };
   responses: Record<string, ResponseSpec>;
+  "x-max-body-bytes"?: number;
 };
 type OpenApiDocument = {
   openapi: string;
@@ -60,6 +61,8 @@ export type SpecOperation = {
   requestBody?: { schema: Schema; example?: unknown };
   /** By status (`"200"`, `"default"`). */
   responses: Record<string, ResponseSpec>;
+  /** `x-max-body-bytes`: a larger body limit than the default 64 KiB, for bulk routes. */
+  maxBodyBytes?: number;
 };
 
 /** A copy of `node` with every local `$ref` replaced by its target (siblings of a `$ref` win). */
@@ -107,6 +110,7 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
           parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
           requestBody: json && { schema: json.schema, example: json.example },
           responses: op.responses,
+          maxBodyBytes: op["x-max-body-bytes"],
         },
       ];
     }),
@@ -139,6 +143,16 @@ export function matchingPaths(pathname: string): string[] {
     .map((t) => t.path)
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
 }
+
+/** The body limit of a concrete path: the largest `x-max-body-bytes` of its operations, if any. */
+export function bodyLimitFor(pathname: string): number | undefined {
+  const paths = new Set(matchingPaths(pathname));
+  const limits = specOperations.filter((op) => paths.has(op.path) && op.maxBodyBytes).map((op) => op.maxBodyBytes!);
+  return limits.length ? Math.max(...limits) : undefined;
+}
+
+/** The largest body any operation accepts; the server refuses anything beyond a multiple of it outright. */
+export const largestBodyLimit = Math.max(0, ...specOperations.map((op) => op.maxBodyBytes ?? 0));
 
 /** The methods a concrete path answers, as an `Allow` header lists them (HEAD wherever GET is). */
 export function allowedMethods(pathname: string): string[] {

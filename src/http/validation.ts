@@ -95,7 +95,7 @@ export const validation = () =>
       const op = operationById(id);
       return {
         // An operation without a body in openapi.yaml ignores one (a DELETE body means nothing, RFC 9110).
-        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType) : null),
+        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType, op.maxBodyBytes) : null),
         resolve: ({ params, query, body }) => ({ input: validateInput(op, { params, query, body }) }),
       };
     },

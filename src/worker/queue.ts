@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client";
 import { jobs, projects } from "../db/schema";
+import { addUsage, hourStart } from "../db/usage-counters";
 import { charge, release } from "../modules/credits/ledger";
 import type { JobError, JobResult } from "../modules/jobs/view";
 import { enqueueJobEvent } from "../modules/webhooks/job-events";
@@ -88,6 +89,13 @@ export async function settle(db: Db, job: Claimed, outcome: { result: JobResult 
     const org = await organizationOf(tx, job.projectId);
     await (succeeded ? charge : release)(tx, org, job.id, now);
     await enqueueJobEvent(tx, row, now);
+    // In the settlement's own transaction (one write per job, not per request): the key's counts
+    // move exactly when the ledger does.
+    if (job.apiKeyId) {
+      await addUsage(tx, [
+        { keyId: job.apiKeyId, hourStart: hourStart(now), ...(succeeded ? { jobsSucceeded: 1, creditsCharged: 1 } : { jobsFailed: 1 }) },
+      ]);
+    }
     return true;
   });
 }

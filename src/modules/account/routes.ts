@@ -1,6 +1,7 @@
 import type { Deps } from "../../deps";
 import { clientAddress } from "../../http/client-address";
 import { created, ok } from "../../http/operations";
+import { auditContext } from "../audit/context";
 import { operations } from "../operations";
 import * as account from "./service";
 
@@ -9,5 +10,13 @@ export const accountRoutes = (deps: Deps) =>
     .handle("getMe", async ({ principal }) => ok({ data: await account.getMe(deps, principal) }))
     .handle("listOrganizations", async ({ principal }) => ok({ data: await account.listOrganizations(deps, principal) }))
     .handle("createOrganization", async ({ principal, body, request, server }) =>
-      created({ data: await account.createOrganization(deps, principal, body, clientAddress(request, server, deps.config.trustProxy)) }),
+      created({
+        data: await account.createOrganization(
+          deps,
+          principal,
+          body,
+          clientAddress(request, server, deps.config.trustProxy),
+          auditContext(request, server, deps.config.trustProxy),
+        ),
+      }),
     );

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
 import { memberships, organizations, users } from "../../db/schema";
@@ -51,6 +52,7 @@ export async function createOrganization(
   principal: SessionPrincipal,
   input: Body<"createOrganization">,
   clientAddress: string | null,
+  context: AuditContext,
 ): Promise<Organization> {
   await limitNewOrganizations(deps, principal.user.id, clientAddress);
   const now = deps.clock.now();
@@ -59,6 +61,18 @@ export async function createOrganization(
     await deps.db.transaction(async (tx) => {
       await tx.insert(organizations).values(org);
       await tx.insert(memberships).values({ organizationId: org.id, userId: principal.user.id, role: "owner", createdAt: now });
+      await recordAuditEvent(
+        tx,
+        {
+          action: "organization.created",
+          actor: { type: "user", id: principal.user.id },
+          target: { type: "organization", id: org.id },
+          organizationId: org.id,
+          details: { name: org.name, personal: false },
+        },
+        context,
+        now,
+      );
     });
   } catch (error) {
     if (databaseErrorCode(error) === "23503") throw accountGone(); // foreign_key_violation: no such user

@@ -95,6 +95,7 @@ export function keyView(k: KeyRow, now: Date): Reply<"listApiKeys", 200>["data"]
     prefix: KEY_PREFIX,
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    lastUsedIp: k.lastUsedIp,
     createdBy: k.createdBy,
     status: statusAt(k, now),
     expiresAt: k.expiresAt?.toISOString() ?? null,

@@ -1,9 +1,12 @@
 import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
+import { actorOf } from "../audit/actor";
+import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { newKeyRow, requireManageableKey } from "./service";
 
 const DAY_MS = 86_400_000;
@@ -34,6 +37,7 @@ export async function rollKey(
   projectId: string,
   keyId: string,
   input: Body<"rollApiKey">,
+  context: AuditContext,
 ): Promise<RolledApiKey> {
   const old = await requireManageableKey(deps, principal, projectId, keyId);
   const now = deps.clock.now();
@@ -52,16 +56,31 @@ export async function rollKey(
   });
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     // A key rolled twice keeps the earlier end of its grace.
-    const ended = await tx
+    const [ended] = await tx
       .update(apiKeys)
       .set({
         revokedAt: sql`least(coalesce(${apiKeys.revokedAt}, ${endsAt.toISOString()}::timestamptz), ${endsAt.toISOString()}::timestamptz)`,
         revokedReason: "rolled",
       })
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
-      .returning({ id: apiKeys.id });
-    if (ended.length === 0) throw notFound("API key");
+      .returning();
+    if (!ended) throw notFound("API key");
     await tx.insert(apiKeys).values(row);
+    // Subscribers hear of the end when it is decided; `revokedAt` says when it takes effect.
+    await enqueueKeyEvent(tx, "api_key.revoked", ended, now);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.rolled",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: keyId },
+        organizationId: old.organizationId,
+        projectId,
+        details: { keyHint: old.keyHint, newKeyId: row.id, newKeyHint: row.keyHint, oldKeyEndsAt: ended.revokedAt },
+      },
+      context,
+      now,
+    );
   });
   return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString(), rolledFromId: old.id };
 }

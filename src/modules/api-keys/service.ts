@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import { generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
 import type { Tx } from "../../db/client";
@@ -8,6 +9,7 @@ import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireAdmin, requireProject } from "../access";
+import { actorOf } from "../audit/actor";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { checkExpiry, checkSettings, keyView, limitsView, notRevoked, withStatus } from "./key-settings";
 
@@ -72,6 +74,7 @@ export async function createKey(
   principal: SessionPrincipal,
   projectId: string,
   input: Body<"createApiKey">,
+  context: AuditContext,
 ): Promise<CreatedApiKey> {
   const project = await requireProject(deps.db, principal, projectId);
   if (input.serviceAccountId !== undefined) requireAdmin(project.role);
@@ -87,6 +90,19 @@ export async function createKey(
   await deps.db.transaction(async (tx) => {
     if (row.serviceAccountId) await requireServiceAccount(tx, projectId, row.serviceAccountId);
     await insertKey(tx, row, now);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.created",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: row.id },
+        organizationId: project.organizationId,
+        projectId,
+        details: { name: row.name, keyHint: row.keyHint, serviceAccountId: row.serviceAccountId, ...settingsDetails(row) },
+      },
+      context,
+      now,
+    );
   });
   return {
     id: row.id,
@@ -120,7 +136,7 @@ export async function requireManageableKey(deps: Deps, principal: SessionPrincip
   if ((key.createdBy !== principal.user.id || key.serviceAccountId) && project.role === "member") {
     throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
   }
-  return key;
+  return { ...key, organizationId: project.organizationId };
 }
 
 /**
@@ -134,17 +150,37 @@ export async function updateKey(
   projectId: string,
   keyId: string,
   input: Body<"renameApiKey">,
+  context: AuditContext,
 ): Promise<void> {
-  await requireManageableKey(deps, principal, projectId, keyId);
+  const key = await requireManageableKey(deps, principal, projectId, keyId);
   const now = deps.clock.now();
   const changes = { ...(input.name !== undefined && { name: input.name }), ...checkSettings(deps, input, now) };
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
-    const updated = await tx
-      .update(apiKeys)
-      .set(changes)
+    const [before] = await tx
+      .select()
+      .from(apiKeys)
       .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
-      .returning({ id: apiKeys.id });
-    if (updated.length === 0) throw notFound("API key");
+      .for("update");
+    if (!before) throw notFound("API key"); // revoked meanwhile
+    await tx.update(apiKeys).set(changes).where(eq(apiKeys.id, keyId));
+    const fields = Object.keys(changes) as (keyof typeof changes)[];
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.updated",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: keyId },
+        organizationId: key.organizationId,
+        projectId,
+        details: {
+          keyHint: key.keyHint,
+          before: Object.fromEntries(fields.map((f) => [f, before[f] ?? null])),
+          after: Object.fromEntries(fields.map((f) => [f, changes[f] ?? null])),
+        },
+      },
+      context,
+      now,
+    );
   });
 }
 
@@ -153,8 +189,14 @@ export async function updateKey(
  * server process to drop the key from its cache: the next request with it, anywhere, gets 401.
  * A rolled key in its grace period ends at once too. The lifecycle change "key revoked".
  */
-export async function revokeKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string): Promise<void> {
-  await requireManageableKey(deps, principal, projectId, keyId);
+export async function revokeKey(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  keyId: string,
+  context: AuditContext,
+): Promise<void> {
+  const key = await requireManageableKey(deps, principal, projectId, keyId);
   const now = deps.clock.now();
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     const [revoked] = await tx
@@ -164,5 +206,29 @@ export async function revokeKey(deps: Deps, principal: SessionPrincipal, project
       .returning();
     if (!revoked) throw notFound("API key");
     await enqueueKeyEvent(tx, "api_key.revoked", revoked, now);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "api_key.revoked",
+        actor: actorOf(principal),
+        target: { type: "api_key", id: keyId },
+        organizationId: key.organizationId,
+        projectId,
+        details: { reason: "revoked", name: key.name, keyHint: key.keyHint },
+      },
+      context,
+      now,
+    );
   });
+}
+
+/** A key's limits for the audit log: what it may do, from where, and how much. */
+export function settingsDetails(row: Pick<NewKey, "expiresAt" | "scopes" | "allowedIps" | "creditLimit" | "rateLimit">) {
+  return {
+    expiresAt: row.expiresAt ?? null,
+    scopes: row.scopes ?? null,
+    allowedIps: row.allowedIps ?? null,
+    creditLimit: row.creditLimit ?? null,
+    rateLimit: row.rateLimit ?? null,
+  };
 }

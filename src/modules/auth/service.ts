@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent, SYSTEM } from "../../audit/record";
 import { admitLoginAttempt, settleSuccessfulLogin } from "../../auth/login-throttle";
 import { hashPassword, verifyPassword } from "../../auth/passwords";
 import { issueRefreshToken, revokeByToken, spendRefreshToken } from "../../auth/refresh-tokens";
@@ -23,7 +24,8 @@ const emailTaken = () => new ApiError("email_taken", "An account with this email
  * Sign-ups per address are capped (src/modules/creation-limits.ts), and so are `email_taken`
  * answers, against enumeration (src/auth/registration-throttle.ts).
  */
-export async function register(deps: Deps, input: Body<"register">, clientIp: string | null) {
+export async function register(deps: Deps, input: Body<"register">, context: AuditContext) {
+  const clientIp = context.ip;
   await limitSignUps(deps, clientIp); // before the slow hash
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
@@ -38,8 +40,35 @@ export async function register(deps: Deps, input: Body<"register">, clientIp: st
         .insert(organizations)
         .values({ id: orgId, name: `${input.name}'s organization`.slice(0, 100), personal: true, createdAt: now });
       await tx.insert(memberships).values({ organizationId: orgId, userId: user.id, role: "owner", createdAt: now });
-      await tx.insert(projects).values({ id: newId(now), organizationId: orgId, name: "Default project", createdAt: now });
+      const projectId = newId(now);
+      await tx.insert(projects).values({ id: projectId, organizationId: orgId, name: "Default project", createdAt: now });
       await grantFreeCredits(tx, orgId, deps.config.freeCredits, now);
+      const actor = { type: "user" as const, id: user.id };
+      const event = (e: Parameters<typeof recordAuditEvent>[1]) => recordAuditEvent(tx, e, context, now);
+      await event({
+        action: "organization.created",
+        actor,
+        target: { type: "organization", id: orgId },
+        organizationId: orgId,
+        details: { personal: true },
+      });
+      await event({
+        action: "project.created",
+        actor,
+        target: { type: "project", id: projectId },
+        organizationId: orgId,
+        projectId,
+        details: { name: "Default project" },
+      });
+      if (deps.config.freeCredits > 0) {
+        await event({
+          action: "credits.granted",
+          actor: SYSTEM,
+          target: { type: "organization", id: orgId },
+          organizationId: orgId,
+          details: { amount: deps.config.freeCredits, note: "Free credits for a new account" },
+        });
+      }
     });
   } catch (error) {
     if (databaseErrorCode(error) === "23505") throw emailTaken(); // unique_violation on email
@@ -62,10 +91,10 @@ async function tokenPair(deps: Deps, userId: string, familyId: string): Promise<
  * Same 401 for an unknown email and a wrong password, in about the same time. The attempt is
  * counted against the login limits before the password is hashed; only a success gives it back.
  */
-export async function login(deps: Deps, input: Body<"login">, clientIp: string | null): Promise<TokenPair> {
+export async function login(deps: Deps, input: Body<"login">, context: AuditContext): Promise<TokenPair> {
   const now = deps.clock.now();
   const email = input.email.toLowerCase();
-  const admitted = await admitLoginAttempt(deps.db, { email, address: clientIp }, now);
+  const admitted = await admitLoginAttempt(deps.db, { email, address: context.ip }, now, context);
   const [user] = await deps.db.select().from(users).where(eq(users.email, email)).limit(1);
   if (!(await verifyPassword(input.password, user?.passwordHash)) || !user) {
     throw new ApiError("invalid_credentials", "The email or password is wrong.");

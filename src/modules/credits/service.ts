@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { olderThan, toPage } from "../../db/keyset";
 import { creditLedger, organizations, users } from "../../db/schema";
@@ -69,6 +70,7 @@ export async function grantCredits(
   principal: SessionPrincipal,
   orgId: string,
   input: Body<"grantCredits">,
+  context: AuditContext,
 ): Promise<Reply<"grantCredits", 201>["data"]> {
   const [user] = await deps.db.select({ email: users.email }).from(users).where(eq(users.id, principal.user.id));
   if (!user || !deps.config.adminEmails.includes(user.email)) {
@@ -79,6 +81,21 @@ export async function grantCredits(
   if (!org) throw notFound("organization");
   const now = deps.clock.now();
   const note = input.note?.trim() || `Granted by ${user.email}`;
-  const { balance, entry } = await deps.db.transaction((tx) => grant(tx, orgId, input.amount, now, note));
+  const { balance, entry } = await deps.db.transaction(async (tx) => {
+    const granted = await grant(tx, orgId, input.amount, now, note);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "credits.granted",
+        actor: { type: "user", id: principal.user.id },
+        target: { type: "organization", id: orgId },
+        organizationId: orgId,
+        details: { amount: input.amount, note, ledgerEntryId: granted.entry.id },
+      },
+      context,
+      now,
+    );
+    return granted;
+  });
   return { balance, entry: entryView(entry) };
 }

@@ -126,13 +126,16 @@ export async function submitJob(
     createdAt: now,
   };
   try {
-    return await deps.db.transaction(async (tx) => {
+    const submitted = await deps.db.transaction(async (tx) => {
       const headers = await consume(tx, limits, now);
       const [job] = await tx.insert(jobs).values(row).returning();
       if (principal.via === "apiKey" && principal.creditLimit) await takeKeyCredit(tx, principal.keyId, principal.creditLimit, now);
       await reserve(tx, project.organizationId, row.id, now);
       return { job: jobView(job!, true), replayed: false, headers };
     });
+    // Counted once committed, in memory: the key's usage is flushed in batches (src/auth/key-usage.ts).
+    if (row.apiKeyId) deps.keyUsage.countJobSubmitted(row.apiKeyId, now);
+    return submitted;
   } catch (error) {
     const earlier =
       idempotencyKey && databaseErrorCode(error) === "23505" ? await replay(deps, projectId, idempotencyKey, url, options) : null;

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
 import { retryOnConflict } from "../../db/retry";
@@ -31,7 +32,13 @@ export async function listMembers(deps: Deps, principal: SessionPrincipal, orgId
 }
 
 /** Owners and admins add existing users; only an owner can make another owner. */
-export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: string, input: Body<"addMember">): Promise<Member> {
+export async function addMember(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  input: Body<"addMember">,
+  context: AuditContext,
+): Promise<Member> {
   const role = await requireMembership(deps.db, principal.user.id, orgId);
   requireAdmin(role);
   if (input.role === "owner" && role !== "owner") {
@@ -43,7 +50,21 @@ export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: 
   }
   const now = deps.clock.now();
   try {
-    await deps.db.insert(memberships).values({ organizationId: orgId, userId: user.id, role: input.role, createdAt: now });
+    await deps.db.transaction(async (tx) => {
+      await tx.insert(memberships).values({ organizationId: orgId, userId: user.id, role: input.role, createdAt: now });
+      await recordAuditEvent(
+        tx,
+        {
+          action: "member.added",
+          actor: { type: "user", id: principal.user.id },
+          target: { type: "user", id: user.id },
+          organizationId: orgId,
+          details: { role: input.role },
+        },
+        context,
+        now,
+      );
+    });
   } catch (error) {
     if (databaseErrorCode(error) === "23505") {
       throw new ApiError("already_member", "This user is already a member of the organization.");
@@ -60,7 +81,13 @@ export async function addMember(deps: Deps, principal: SessionPrincipal, orgId: 
  * adding them back revives nothing; the commit tells every process to drop those keys from its
  * cache before this answers. Service accounts' keys they made are not theirs and stay.
  */
-export async function removeMember(deps: Deps, principal: SessionPrincipal, orgId: string, userId: string): Promise<void> {
+export async function removeMember(
+  deps: Deps,
+  principal: SessionPrincipal,
+  orgId: string,
+  userId: string,
+  context: AuditContext,
+): Promise<void> {
   await requireMembership(deps.db, principal.user.id, orgId);
   await retryOnConflict(() =>
     deps.invalidation.commit({ kind: "member", organizationId: orgId, userId }, async (tx) => {
@@ -91,9 +118,16 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
       if (target.role === "owner" && rows.filter((m) => m.role === "owner").length <= 1) {
         throw new ApiError("last_owner", "The last owner cannot be removed. Add another owner first.");
       }
-      await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
-      const orgProjects = tx.select({ id: projects.id }).from(projects).where(eq(projects.organizationId, orgId));
       const now = deps.clock.now();
+      const actor = { type: "user" as const, id: principal.user.id };
+      await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
+      await recordAuditEvent(
+        tx,
+        { action: "member.removed", actor, target: { type: "user", id: userId }, organizationId: orgId, details: { role: target.role } },
+        context,
+        now,
+      );
+      const orgProjects = tx.select({ id: projects.id }).from(projects).where(eq(projects.organizationId, orgId));
       const revoked = await tx
         .update(apiKeys)
         .set({ revokedAt: now, revokedReason: "member_removed" })
@@ -106,7 +140,22 @@ export async function removeMember(deps: Deps, principal: SessionPrincipal, orgI
           ),
         )
         .returning();
-      for (const key of revoked) await enqueueKeyEvent(tx, "api_key.revoked", key, now);
+      for (const key of revoked) {
+        await enqueueKeyEvent(tx, "api_key.revoked", key, now);
+        await recordAuditEvent(
+          tx,
+          {
+            action: "api_key.revoked",
+            actor,
+            target: { type: "api_key", id: key.id },
+            organizationId: orgId,
+            projectId: key.projectId,
+            details: { reason: "member_removed", name: key.name, keyHint: key.keyHint },
+          },
+          context,
+          now,
+        );
+      }
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { asc, eq } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { Principal, SessionPrincipal } from "../../auth/principal";
 import { memberships, projects } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -31,11 +32,27 @@ export async function createProject(
   principal: SessionPrincipal,
   orgId: string,
   input: Body<"createProject">,
+  context: AuditContext,
 ): Promise<Project> {
   await requireMembership(deps.db, principal.user.id, orgId);
   const now = deps.clock.now();
   const project = { id: newId(now), organizationId: orgId, name: input.name, createdAt: now };
-  await deps.db.insert(projects).values(project);
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(projects).values(project);
+    await recordAuditEvent(
+      tx,
+      {
+        action: "project.created",
+        actor: { type: "user", id: principal.user.id },
+        target: { type: "project", id: project.id },
+        organizationId: orgId,
+        projectId: project.id,
+        details: { name: project.name },
+      },
+      context,
+      now,
+    );
+  });
   return toProject(project);
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
+import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys, serviceAccounts } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -7,6 +8,8 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireAdmin, requireProject } from "../access";
 import { insertKey, newKeyRow } from "../api-keys/service";
+import { actorOf } from "../audit/actor";
+import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 const DAY_MS = 86_400_000;
 type ServiceAccount = Reply<"listServiceAccounts", 200>["data"][number];
@@ -31,8 +34,10 @@ export async function createServiceAccount(
   principal: SessionPrincipal,
   projectId: string,
   input: Body<"createServiceAccount">,
+  context: AuditContext,
 ): Promise<Reply<"createServiceAccount", 201>["data"]> {
-  requireAdmin((await requireProject(deps.db, principal, projectId)).role);
+  const project = await requireProject(deps.db, principal, projectId);
+  requireAdmin(project.role);
   const now = deps.clock.now();
   const maxDays = deps.config.apiKeyMaxLifetimeDays;
   const account = { id: newId(now), projectId, name: input.name, createdBy: principal.user.id, createdAt: now };
@@ -46,6 +51,24 @@ export async function createServiceAccount(
   await deps.db.transaction(async (tx) => {
     await tx.insert(serviceAccounts).values(account);
     await insertKey(tx, row, now);
+    const event = { actor: actorOf(principal), organizationId: project.organizationId, projectId };
+    await recordAuditEvent(
+      tx,
+      { ...event, action: "service_account.created", target: { type: "service_account", id: account.id }, details: { name: account.name } },
+      context,
+      now,
+    );
+    await recordAuditEvent(
+      tx,
+      {
+        ...event,
+        action: "api_key.created",
+        target: { type: "api_key", id: row.id },
+        details: { name: row.name, keyHint: row.keyHint, serviceAccountId: account.id, expiresAt: row.expiresAt ?? null },
+      },
+      context,
+      now,
+    );
   });
   return {
     id: account.id,
@@ -60,19 +83,48 @@ export async function createServiceAccount(
  * grace included, telling every process to drop them before this answers: the lifecycle change
  * "service account deleted". For an owner or admin.
  */
-export async function deleteServiceAccount(deps: Deps, principal: SessionPrincipal, projectId: string, id: string): Promise<void> {
-  requireAdmin((await requireProject(deps.db, principal, projectId)).role);
+export async function deleteServiceAccount(
+  deps: Deps,
+  principal: SessionPrincipal,
+  projectId: string,
+  id: string,
+  context: AuditContext,
+): Promise<void> {
+  const project = await requireProject(deps.db, principal, projectId);
+  requireAdmin(project.role);
   const now = deps.clock.now();
   await deps.invalidation.commit({ kind: "serviceAccount", serviceAccountId: id }, async (tx) => {
-    const deleted = await tx
+    const [deleted] = await tx
       .update(serviceAccounts)
       .set({ deletedAt: now })
       .where(and(eq(serviceAccounts.id, id), eq(serviceAccounts.projectId, projectId), isNull(serviceAccounts.deletedAt)))
-      .returning({ id: serviceAccounts.id });
-    if (deleted.length === 0) throw notFound("service account");
-    await tx
+      .returning({ id: serviceAccounts.id, name: serviceAccounts.name });
+    if (!deleted) throw notFound("service account");
+    const event = { actor: actorOf(principal), organizationId: project.organizationId, projectId };
+    await recordAuditEvent(
+      tx,
+      { ...event, action: "service_account.deleted", target: { type: "service_account", id }, details: { name: deleted.name } },
+      context,
+      now,
+    );
+    const revoked = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "service_account_deleted" })
-      .where(and(eq(apiKeys.serviceAccountId, id), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))));
+      .where(and(eq(apiKeys.serviceAccountId, id), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
+      .returning();
+    for (const key of revoked) {
+      await enqueueKeyEvent(tx, "api_key.revoked", key, now);
+      await recordAuditEvent(
+        tx,
+        {
+          ...event,
+          action: "api_key.revoked",
+          target: { type: "api_key", id: key.id },
+          details: { reason: "service_account_deleted", name: key.name, keyHint: key.keyHint },
+        },
+        context,
+        now,
+      );
+    }
   });
 }

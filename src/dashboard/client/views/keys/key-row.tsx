@@ -134,7 +134,12 @@ export function KeyRow({ apiKey, projectId, owner, onRenamed, onEdit, onRoll, on
       <td data-label="Created">
         <Time iso={apiKey.createdAt} style="date" />
       </td>
-      <td data-label="Last used">{apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}</td>
+      <td data-label="Last used">
+        <div>
+          {apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}
+          {apiKey.lastUsedIp && <span class="cell-note">from {apiKey.lastUsedIp}</span>}
+        </div>
+      </td>
       <td data-label="Belongs to">{owner}</td>
       <td class="actions">
         {apiKey.status !== "revoked" && (
