@@ -53,6 +53,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       WORKER_CONCURRENCY: "1", // one held job keeps the next one queued
       ADMIN_EMAILS: ada.email,
       LOG_REQUESTS: "false",
+      KEY_USAGE_FLUSH_MS: "50",
       // A receiver that keeps failing is disabled within seconds, for the Webhooks view.
       WEBHOOK_POLL_MS: "50",
       WEBHOOK_RETRY_BASE_MS: "100",
@@ -326,6 +327,75 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.getByRole("button", { name: "Turn off" }).click();
     await visible(page.getByText(/^Off\./));
     expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.lowThreshold).toBe(null);
+  }, 60_000);
+
+  test("Usage: the charts' numbers, the totals in words and the per-key table equal the API's, for the project and for one key", async () => {
+    const sum = (figure: string, series: string) =>
+      page
+        .locator("figure", { has: page.locator("figcaption", { hasText: figure }) })
+        .locator(`rect[data-series="${series}"]`)
+        .evaluateAll((rects) => rects.reduce((total, r) => total + Number(r.getAttribute("data-value")), 0));
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const projectUsage = async () => (await api("GET", `/private/projects/${projectId}/usage?from=${since}`)).body.data;
+
+    await openTab("Usage");
+    await page.getByLabel("Period").selectOption({ label: "Last 24 hours" });
+    await eventually(() => expect(page.url()).toContain("range=24h"));
+    // Counters are flushed every 50 ms here; read both sides again until they agree.
+    await eventually(async () => {
+      await page.reload();
+      await visible(page.locator("[data-usage-totals]"));
+      const { totals, keys } = await projectUsage();
+      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(totals.requests.ok);
+      expect(await sum("Jobs", "Succeeded")).toBe(totals.jobs.succeeded);
+      expect(await sum("Jobs", "Failed")).toBe(totals.jobs.failed);
+      expect(await sum("Credits", "Charged")).toBe(totals.credits.charged);
+      expect(await page.locator('[data-total="jobs"]').textContent()).toBe(
+        `${totals.jobs.submitted} submitted: ${totals.jobs.succeeded} succeeded, ${totals.jobs.failed} failed`,
+      );
+      for (const key of keys.filter((k: any) => k.totals.requests.total > 0)) {
+        await text(page.locator(`tr[data-usage-key="${key.keyId}"] td[data-label="Credits charged"]`), String(key.totals.credits.charged));
+      }
+      const top = [...keys].sort((a: any, b: any) => b.totals.credits.charged - a.totals.credits.charged)[0];
+      expect(await page.locator("[data-top-spender]").textContent()).toStartWith(`${top.name} spent the most credits`);
+    }, 20_000);
+    await checkView(page, "usage", () => visible(page.locator("[data-usage-totals]")));
+
+    await page.getByLabel("Key", { exact: true }).selectOption({ label: `scraper (azs_••••${keys.scraper.key.slice(-4)})` });
+    await eventually(async () => {
+      const usage = (await api("GET", `/private/projects/${projectId}/api-keys/${keys.scraper.id}/usage?from=${since}`)).body.data;
+      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(usage.totals.requests.ok);
+      expect(await sum("Jobs", "Succeeded")).toBe(usage.totals.jobs.succeeded);
+      expect(await sum("Credits", "Charged")).toBe(usage.totals.credits.charged);
+      // Bar by bar: each of the key's hourly buckets is the bar of its hour.
+      const bars = await page
+        .locator("figure", { has: page.locator("figcaption", { hasText: "Jobs" }) })
+        .locator("g[data-bar]")
+        .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll("rect")].reduce((t, r) => t + Number(r.getAttribute("data-value")), 0)));
+      expect(bars.filter((b) => b > 0)).toEqual(usage.buckets.map((b: any) => b.jobs.submitted).filter((n: number) => n > 0));
+    }, 20_000);
+  }, 90_000);
+
+  test("Audit log: who did what to which target, from where and when, filtered by action and place, as the API says", async () => {
+    await openTab("Audit log");
+    const rows = page.locator("tbody tr");
+    const events = (await api("GET", `/private/organizations/${orgId}/audit-log?projectId=${projectId}&limit=25`)).body.data;
+    await count(rows, events.length);
+    await text(rows.first().locator('td[data-label="Address"]'), events[0].ip ?? "—");
+    await checkView(page, "audit-log", () => visible(rows.first()));
+
+    await page.getByLabel("Action").selectOption({ label: "Key created" });
+    const created = (await api("GET", `/private/organizations/${orgId}/audit-log?projectId=${projectId}&action=api_key.created`)).body.data;
+    await count(rows, created.length);
+    const scraperRow = rows.filter({ hasText: "Key scraper" });
+    await text(scraperRow.locator('td[data-label="Who"]'), "You (Ada Lovelace)");
+    expect(await scraperRow.locator('td[data-label="Target"]').textContent()).toBe(`Key scraper (azs_••••${keys.scraper.key.slice(-4)})`);
+
+    await page.getByLabel("Action").selectOption({ label: "Organization created" });
+    await visible(page.getByText("No events match these filters."));
+    await page.getByLabel("Where").selectOption({ label: "The whole organization" });
+    await count(rows, 1);
+    await text(rows.first().locator('td[data-label="Target"]'), `Organization ${ada.name}'s organization`);
   }, 60_000);
 
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {

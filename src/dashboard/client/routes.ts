@@ -16,6 +16,8 @@ const table = {
   webhooks: "projects/:projectId/webhooks",
   webhook: "projects/:projectId/webhooks/:webhookId",
   "service-accounts": "projects/:projectId/service-accounts",
+  usage: "projects/:projectId/usage",
+  audit: "projects/:projectId/audit-log",
   start: "projects/:projectId/start",
 } as const;
 
