@@ -230,7 +230,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle an
     expect(await banner.textContent()).toContain("tracker-ci");
     expect(await banner.textContent()).toContain("in Price tracker: expires in 3 days");
     expect(await banner.getByRole("link", { name: "tracker-ci" }).getAttribute("href")).toBe(`#/projects/${other.id}/keys`);
-    await checkView(page, "keys", () => visible(row("nightly-scrape")));
+    await checkView(page, "keys-lifecycle", () => visible(row("nightly-scrape")));
   }, 60_000);
 
   test("keyboard only: create a read-only key, edit its limits, roll it, revoke the new one", async () => {

@@ -14,8 +14,6 @@ type CreateKeyProps = {
   projectId: string;
   /** Service accounts the key may belong to; empty when the user may not make keys for them. */
   serviceAccounts: ServiceAccount[];
-  /** Preselects a service account (from its page's "New key"). */
-  serviceAccountId?: string;
   onCreated: (name: string) => void;
   onClose: () => void;
   returnFocus: () => HTMLElement | null;
@@ -25,10 +23,10 @@ type CreateKeyProps = {
  * Create key: a name and the key's limits (presets for expiry and access), then the full key,
  * once, behind the guard that will not let a stray Escape close it before it was copied.
  */
-export function CreateKeyDialog({ projectId, serviceAccounts, serviceAccountId, onCreated, onClose, returnFocus }: CreateKeyProps) {
+export function CreateKeyDialog({ projectId, serviceAccounts, onCreated, onClose, returnFocus }: CreateKeyProps) {
   const name = useField("Key name", { required: true, maxLength: 100 });
   const limits = useKeyLimits();
-  const [owner, setOwner] = useState(serviceAccountId ?? "");
+  const [owner, setOwner] = useState("");
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
   const guard = useOnceShown(onClose);
   const create = useAction(async (body: NonNullable<ReturnType<typeof limits.toBody>>) => {

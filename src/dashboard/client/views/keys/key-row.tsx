@@ -100,7 +100,12 @@ export function KeyRow({ apiKey, projectId, owner, onRenamed, onEdit, onRoll, on
         )}
       </td>
       <td data-label="Key">
-        <code>{keyDisplay(apiKey.prefix, apiKey.keyHint)}</code>
+        <div>
+          <code>{keyDisplay(apiKey.prefix, apiKey.keyHint)}</code>
+          <span class="cell-note">
+            created <Time iso={apiKey.createdAt} style="date" />
+          </span>
+        </div>
       </td>
       <td data-label="Status">
         <div>
@@ -130,9 +135,6 @@ export function KeyRow({ apiKey, projectId, owner, onRenamed, onEdit, onRoll, on
           {creditLimitWords(apiKey.creditLimit)}
           <span class="cell-note">{rateLimitWords(apiKey.rateLimit)}</span>
         </div>
-      </td>
-      <td data-label="Created">
-        <Time iso={apiKey.createdAt} style="date" />
       </td>
       <td data-label="Last used">
         <div>

@@ -32,7 +32,7 @@ const statusOptions = [
   { value: "all", label: "All keys" },
 ] as const;
 
-const COLUMNS = ["Name", "Key", "Status", "Access", "Limits", "Created", "Last used", "Belongs to"];
+const COLUMNS = ["Name", "Key", "Status", "Access", "Limits", "Last used", "Belongs to"];
 
 /**
  * The project's API keys: who each belongs to, its status, access and limits; Create key with

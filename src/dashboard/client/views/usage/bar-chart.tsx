@@ -9,9 +9,9 @@ type BarChartProps = {
   series: Series[];
 };
 
-const WIDTH = 560;
-const HEIGHT = 180;
-const PAD = { top: 8, right: 8, bottom: 22, left: 44 };
+const WIDTH = 480;
+const HEIGHT = 200;
+const PAD = { top: 10, right: 8, bottom: 26, left: 40 };
 
 /**
  * Stacked bars in plain SVG (no script, no inline style, so the strict CSP holds). The SVG is a
@@ -27,7 +27,7 @@ export function BarChart({ title, labels, series }: BarChartProps) {
   const barW = Math.max(1, slot * 0.7);
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const summary = `${title}: ${series.map((s) => `${s.name} ${count(s.values.reduce((a, b) => a + b, 0))}`).join(", ")}.`;
-  const tick = Math.max(1, Math.ceil(labels.length / 6));
+  const tick = Math.max(1, Math.ceil(labels.length / 4));
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
