@@ -305,12 +305,20 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle an
 
     await page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name: "API keys" }).click();
     await text(row("deploy-bot").locator('td[data-label="Belongs to"]'), "Service account deploy-bot");
+    // A second key for it, from Create key.
+    await page.getByRole("button", { name: "Create key", exact: true }).click();
+    await page.getByLabel("Key name").fill("deploy-bot-spare");
+    await page.getByLabel("Belongs to").selectOption({ label: "Service account deploy-bot" });
+    await dialog().getByRole("button", { name: "Create key" }).click();
+    const spare = await copyAndClose();
+    await text(row("deploy-bot-spare").locator('td[data-label="Belongs to"]'), "Service account deploy-bot");
 
     await page.getByRole("navigation", { name: "Project sections" }).getByRole("link", { name: "Service accounts" }).click();
+    await text(rows.first().locator('td[data-label="Active keys"]'), "2");
     await page.getByRole("button", { name: "Delete deploy-bot" }).click();
     await dialog().getByRole("button", { name: "Delete “deploy-bot”" }).click();
     await visible(page.getByRole("heading", { name: "No service accounts yet" }));
-    expect(await jobsStatus(key)).toBe(401);
+    expect([await jobsStatus(key), await jobsStatus(spare)]).toEqual([401, 401]);
     expect((await keyByName("deploy-bot")).revokedReason).toBe("service_account_deleted");
   }, 60_000);
 
