@@ -1,10 +1,10 @@
 import { useId } from "preact/hooks";
-import { useAction } from "../../hooks/use-action";
+import { usePaged } from "../../hooks/use-paged";
 import { useResource } from "../../hooks/use-resource";
 import { navigate } from "../../router";
 import { href } from "../../routes";
-import { Button } from "../../ui/button";
 import { Loaded } from "../../ui/loaded";
+import { MoreButton } from "../../ui/more-button";
 import { PageHeading } from "../../ui/page-heading";
 import type { ViewProps } from "../shell/views";
 import { isJobStatus, JOB_STATUSES, statusWords } from "./job-words";
@@ -17,18 +17,15 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
   const status = isJobStatus(route.query.status) ? route.query.status : undefined;
   const apiKeyId = route.query.key || undefined;
   const keys = useResource(() => loadKeyNames(projectId), [projectId]);
-  const jobs = useResource(() => loadJobsPage(projectId, { status, apiKeyId }), [projectId, status, apiKeyId]);
+  // Keyboard users continue from the first job that "Load more jobs" brought.
+  const paged = usePaged(
+    (cursor?: string) => loadJobsPage(projectId, { status, apiKeyId }, cursor),
+    [projectId, status, apiKeyId],
+    "[data-job-row] a",
+  );
   const statusId = useId();
   const keyId = useId();
 
-  const more = useAction(async () => {
-    if (jobs.status !== "ready" || !jobs.data.nextCursor) return;
-    const shown = jobs.data.jobs.length;
-    const next = await loadJobsPage(projectId, { status, apiKeyId }, jobs.data.nextCursor);
-    jobs.update((d) => ({ jobs: [...d.jobs, ...next.jobs], nextCursor: next.nextCursor }));
-    // Keyboard users continue from the first job that just appeared.
-    setTimeout(() => document.querySelectorAll<HTMLElement>("[data-job-row] a")[shown]?.focus());
-  });
   const filter = (change: { status?: string; key?: string }) => navigate(href("jobs", { projectId }, { status, key: apiKeyId, ...change }));
   const keyNames = new Map((keys.data ?? []).map((k) => [k.id, k.name]));
 
@@ -63,9 +60,9 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
           </select>
         </div>
       </form>
-      <Loaded resource={jobs} what="jobs">
+      <Loaded resource={paged.resource} what="jobs">
         {(data) =>
-          data.jobs.length === 0 ? (
+          data.items.length === 0 ? (
             status || apiKeyId ? (
               <p class="empty">No jobs match these filters.</p>
             ) : (
@@ -79,17 +76,8 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
             )
           ) : (
             <>
-              <JobsTable ctx={ctx} jobs={data.jobs} keyNames={keyNames} />
-              {more.error && (
-                <p class="field-error" role="alert">
-                  {more.error}
-                </p>
-              )}
-              {data.nextCursor && (
-                <Button busy={more.pending} busyLabel="Loading…" onClick={() => void more.run()}>
-                  Load more jobs
-                </Button>
-              )}
+              <JobsTable ctx={ctx} jobs={data.items} keyNames={keyNames} />
+              <MoreButton paged={paged} label="Load more jobs" />
             </>
           )
         }
