@@ -17,7 +17,12 @@ export function ExpiringBanner() {
   return (
     <section class="notice expiring" aria-labelledby="expiring-title">
       <h2 id="expiring-title">{keys.length === 1 ? "A key expires soon" : `${keys.length} keys expire soon`}</h2>
-      <p>Roll them (or extend their expiry) before scripts using them get 401 api_key_expired.</p>
+      <p>
+        {keys.length === 1
+          ? "Roll it (or extend its expiry) before scripts using it"
+          : "Roll them (or extend their expiry) before scripts using them"}{" "}
+        get 401 api_key_expired.
+      </p>
       <ul>
         {keys.map((k) => (
           <li key={k.id}>
