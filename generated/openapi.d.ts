@@ -1056,7 +1056,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** A job, with its result once it has succeeded */
+        /**
+         * A job, with its result once it has succeeded
+         * @description With `wait=N`, a job that is still queued or running is answered when it finishes or after
+         *     N seconds, whichever comes first: one request instead of a polling loop. The answer is the
+         *     job as it is then (check `status`).
+         */
         get: operations["getJob"];
         put?: never;
         post?: never;
@@ -1086,6 +1091,64 @@ export interface paths {
          *     is already canceled returns it unchanged; a running or finished job cannot be canceled (409).
          */
         post: operations["cancelJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/jobs/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit up to 1,000 scraping jobs at once
+         * @description Queues one job per URL: `urls` (each job with the shared `options`) or `jobs` (each with its
+         *     own `options`, laid over the shared ones field by field). Every URL is checked first: one bad
+         *     item is a 400 naming its index, and nothing is queued. The credits for all the jobs (1 each)
+         *     are reserved together or not at all: the 402 says the balance and the number needed. A batch
+         *     takes one rate-limit token, like a single submit. Follow the jobs with
+         *     `GET /projects/{projectId}/batches/{batchId}`, or a job each with `GET .../jobs/{jobId}?wait=N`.
+         *
+         *     Send an `Idempotency-Key` to retry safely: a second request with the same key in the same
+         *     project returns the first batch (with `Idempotent-Replayed: true`) and reserves nothing.
+         */
+        post: operations["createJobBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/projects/{projectId}/batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The batch's id. */
+                batchId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * A batch's progress and its jobs
+         * @description How many of the batch's jobs are in each status, and one page of its jobs, newest first
+         *     (pass `nextCursor` as `cursor` for the next page; within a batch, the order is the reverse of
+         *     the submitted one). The batch is done when `counts.queued` and `counts.running` are 0.
+         */
+        get: operations["getJobBatch"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1720,6 +1783,72 @@ export interface components {
             webhook?: components["schemas"]["JobWebhook"];
         };
         /**
+         * @description `urls` or `jobs` (not both), 1 to 1,000 items, and optionally `options` shared by every job.
+         * @example {
+         *       "urls": [
+         *         "https://example.com/",
+         *         "https://example.org/"
+         *       ],
+         *       "options": {
+         *         "extract": [
+         *           "title",
+         *           "links"
+         *         ]
+         *       }
+         *     }
+         * @example {
+         *       "jobs": [
+         *         {
+         *           "url": "https://shop.example/widgets/blue",
+         *           "options": {
+         *             "selectors": {
+         *               "price": ".price"
+         *             }
+         *           }
+         *         },
+         *         {
+         *           "url": "https://shop.example/widgets/red"
+         *         }
+         *       ],
+         *       "options": {
+         *         "extract": [
+         *           "markdown"
+         *         ]
+         *       }
+         *     }
+         */
+        CreateJobBatchRequest: {
+            urls?: components["schemas"]["CreateJobRequest"]["url"][];
+            jobs?: components["schemas"]["CreateJobRequest"][];
+            options?: components["schemas"]["CreateJobRequest"]["options"];
+        } & (unknown | unknown);
+        SubmittedBatch: {
+            batchId: components["schemas"]["Id"];
+            /** @description One per submitted item, in the order submitted. */
+            jobs: {
+                id: components["schemas"]["Id"];
+                url: string;
+                status: components["schemas"]["JobStatus"];
+            }[];
+        };
+        Batch: {
+            id: components["schemas"]["Id"];
+            projectId: components["schemas"]["Id"];
+            /** @description How many jobs the batch queued. */
+            size: number;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description How many of the batch's jobs are in each status now. */
+            counts: {
+                queued: number;
+                running: number;
+                succeeded: number;
+                failed: number;
+                canceled: number;
+            };
+            /** @description One page of the batch's jobs, newest first. */
+            jobs: components["schemas"]["Job"][];
+        };
+        /**
          * @description Where to send this job's `job.succeeded` or `job.failed` event, besides the project's
          *     endpoints that subscribe to it. Signed with the secret of the project's first webhook
          *     endpoint (the oldest), when the project has one; unsigned otherwise. Not listed under any
@@ -1786,6 +1915,8 @@ export interface components {
             serviceAccountId?: components["schemas"]["NullableId"];
             /** @description 1 once the job has succeeded; 0 otherwise. */
             creditsCharged: number;
+            /** @description The batch the job was submitted in (`POST /projects/{projectId}/jobs/batch`); null for a single submit. */
+            batchId: components["schemas"]["Id"] | null;
             /** @description Present when the job was submitted with its own `webhook`. */
             webhook?: components["schemas"]["JobWebhook"];
             /** @description Present once the job has succeeded, on single-job answers (lists leave it out to stay small). */
@@ -7006,6 +7137,8 @@ export interface operations {
                 status?: components["schemas"]["JobStatus"];
                 /** @description Only jobs submitted with this key. */
                 apiKeyId?: components["schemas"]["Id"];
+                /** @description Only the jobs of this batch. */
+                batchId?: components["schemas"]["Id"];
             };
             header?: never;
             path: {
@@ -7165,7 +7298,8 @@ export interface operations {
                      *         "finishedAt": null,
                      *         "apiKeyId": "67e0a1b2c3d4e5f6a7b8c9d9",
                      *         "createdBy": "67e0a1b2c3d4e5f6a7b8c9d1",
-                     *         "creditsCharged": 0
+                     *         "creditsCharged": 0,
+                     *         "batchId": null
                      *       }
                      *     }
                      */
@@ -7257,7 +7391,10 @@ export interface operations {
     };
     getJob: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Seconds to wait for the job to finish before answering (0 answers at once). */
+                wait?: number;
+            };
             header?: never;
             path: {
                 /** @description The project's id. */
@@ -7435,6 +7572,326 @@ export interface operations {
                      *       "error": {
                      *         "code": "job_not_cancelable",
                      *         "message": "This job is running; only a queued job can be canceled.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    createJobBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any string of 1 to 255 visible ASCII characters, unique per intended batch (a UUID works). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+            };
+            cookie?: never;
+        };
+        /** @description At most 1 MiB. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "urls": [
+                 *         "https://example.com/",
+                 *         "https://example.org/"
+                 *       ],
+                 *       "options": {
+                 *         "extract": [
+                 *           "title",
+                 *           "links"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateJobBatchRequest"];
+            };
+        };
+        responses: {
+            /** @description The jobs are queued (or, on an idempotent retry, the batch the first request created). */
+            202: {
+                headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
+                    /** @description Where to follow the batch. */
+                    Location: string;
+                    "RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                    "RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                    "RateLimit-Reset": components["headers"]["RateLimitReset"];
+                    /** @description `true` when this answer repeats an earlier request with the same `Idempotency-Key`. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "batchId": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *         "jobs": [
+                     *           {
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d2",
+                     *             "url": "https://example.com/",
+                     *             "status": "queued"
+                     *           },
+                     *           {
+                     *             "id": "67e0a1b2c3d4e5f6a7b8c9d3",
+                     *             "url": "https://example.org/",
+                     *             "status": "queued"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["SubmittedBatch"];
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the item (by its index) and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Field 'urls.3': Port 22 is not allowed; allowed ports: 80, 443, 8080, 8443. Nothing was queued.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_api_key",
+                     *         "message": "The API key is invalid or has been revoked.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The organization has fewer credits than the batch has jobs; the message says both numbers. */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "insufficient_credits",
+                     *         "message": "This organization has 40 credits left and this batch needs 100 (1 per job). Ask an operator to grant more credits.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "key_project_mismatch",
+                     *         "message": "This API key is locked to its own project and cannot access another one.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No project with this id exists, or you do not have access to it.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "This Idempotency-Key was already used for a different batch. Use a new key for a new batch.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+            default: components["responses"]["InternalError"];
+        };
+    };
+    getJobBatch: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page, unchanged; anything else gets 400 `invalid_cursor`. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The project's id. */
+                projectId: components["parameters"]["ProjectId"];
+                /** @description The batch's id. */
+                batchId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batch. */
+            200: {
+                headers: {
+                    "Api-Key-Expires-At": components["headers"]["ApiKeyExpiresAt"];
+                    "Api-Key-Expiry-Warning": components["headers"]["ApiKeyExpiryWarning"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "67e0a1b2c3d4e5f6a7b8c9e0",
+                     *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "size": 2,
+                     *         "createdAt": "2026-06-01T09:00:00.000Z",
+                     *         "counts": {
+                     *           "queued": 0,
+                     *           "running": 1,
+                     *           "succeeded": 1,
+                     *           "failed": 0,
+                     *           "canceled": 0
+                     *         },
+                     *         "jobs": []
+                     *       },
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Batch"];
+                        /** @description Pass as `cursor` for the next page of jobs; null on the last page. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description The request is malformed; the message names the field and what to change. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "validation_failed",
+                     *         "message": "Parameter 'limit' must be <= 100.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, malformed, expired, forged or revoked credentials. */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "invalid_api_key",
+                     *         "message": "The API key is invalid or has been revoked.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The credentials are valid but may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "key_project_mismatch",
+                     *         "message": "This API key is locked to its own project and cannot access another one.",
+                     *         "requestId": "req_0f2c9a7e51b84d3f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Nothing with this id exists that these credentials can see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "not_found",
+                     *         "message": "No batch with this id exists, or you do not have access to it.",
                      *         "requestId": "req_0f2c9a7e51b84d3f"
                      *       }
                      *     }

@@ -56,4 +56,6 @@ export interface operationSecurity {
     createJob: [["apiKey"], ["dashboardSession"]];
     getJob: [["apiKey"], ["dashboardSession"]];
     cancelJob: [["apiKey"], ["dashboardSession"]];
+    createJobBatch: [["apiKey"], ["dashboardSession"]];
+    getJobBatch: [["apiKey"], ["dashboardSession"]];
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 
 /** Every setting the server reads from the environment, parsed once. */
@@ -52,6 +53,10 @@ export type Config = {
   leakReportSecret: string | undefined;
   /** Leak reports per client address per minute (a bucket that size, refilled evenly). */
   rateLimitLeakReportsPerMinute: number;
+  /** Server processes `npm start` runs on the one port (WEB_CONCURRENCY: a number, or `auto` for one per core). */
+  webConcurrency: number;
+  /** Set by the first process for the ones it starts: listen with SO_REUSEPORT beside the others. */
+  reusePort: boolean;
 } & JobSettings &
   WebhookSettings;
 
@@ -84,6 +89,8 @@ export type JobSettings = {
   /** Run the job worker in this process; `WORKER=off` makes an API-only process. */
   workerEnabled: boolean;
   workerConcurrency: number;
+  /** Threads that extract fetched pages, off the event loop; per process. */
+  extractThreads: number;
   /** How often an idle worker looks for queued jobs. */
   workerPollMs: number;
   /** A running job's claim lasts this long without a heartbeat before another worker may take it. */
@@ -114,6 +121,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}; got "${raw}".`);
   }
   return value;
+}
+
+function webConcurrency(env: Env): number {
+  if (env.WEB_CONCURRENCY?.trim() === "auto") return availableParallelism();
+  try {
+    return integer(env, "WEB_CONCURRENCY", 1, 1, 256);
+  } catch {
+    throw new ConfigError(`WEB_CONCURRENCY must be "auto" (one process per core) or a number from 1 to 256; got "${env.WEB_CONCURRENCY}".`);
+  }
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -170,6 +186,9 @@ function ports(env: Env): number[] | "any" {
   return list;
 }
 
+/** One thread per core beyond the first (which serves the API), at least one, at most four. */
+const defaultExtractThreads = () => Math.max(1, Math.min(4, availableParallelism() - 1));
+
 function jobSettings(env: Env): JobSettings {
   const emails = (env.ADMIN_EMAILS ?? "")
     .split(",")
@@ -179,7 +198,9 @@ function jobSettings(env: Env): JobSettings {
     freeCredits: integer(env, "FREE_CREDITS", 1000, 0, 100_000_000),
     adminEmails: emails,
     workerEnabled: flag(env, "WORKER", true),
-    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 4, 1, 256),
+    // 32: in bench:jobs end-to-end runs, 4 slots did 97 jobs/s, 16 did 129, 32 did 138 and 64 did 133 (docs/performance.md).
+    workerConcurrency: integer(env, "WORKER_CONCURRENCY", 32, 1, 256),
+    extractThreads: integer(env, "EXTRACT_THREADS", defaultExtractThreads(), 1, 64),
     workerPollMs: integer(env, "WORKER_POLL_MS", 500, 10, 60_000),
     jobLeaseMs: integer(env, "JOB_LEASE_MS", 30_000, 500, 600_000),
     jobMaxAttempts: integer(env, "JOB_MAX_ATTEMPTS", 3, 1, 100),
@@ -236,6 +257,8 @@ export function loadConfig(env: Env = process.env, warn: (msg: string) => void =
     auditRetentionDays: integer(env, "AUDIT_RETENTION_DAYS", 365, 1, 36_500),
     leakReportSecret: leakReportSecret(env),
     rateLimitLeakReportsPerMinute: integer(env, "RATE_LIMIT_LEAK_REPORTS_PER_MINUTE", 60, 1, 1_000_000),
+    webConcurrency: webConcurrency(env),
+    reusePort: flag(env, "AZS_PROCESS_OF_MANY", false),
     ...jobSettings(env),
     ...webhookSettings(env),
   };

@@ -7,6 +7,7 @@ import type { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Db } from "./db/client";
+import type { JobFinishEvents } from "./db/job-finish-events";
 import type { Logger } from "./http/logger";
 
 /**
@@ -30,4 +31,6 @@ export type Deps = {
   /** Records the first refusal of each expired key. */
   keyExpiries: KeyExpiryRecorder;
   logger: Logger;
+  /** Wakes `GET .../jobs/{jobId}?wait=N` when a job finishes, on whichever process finished it. */
+  jobEvents: JobFinishEvents;
 };

@@ -4,9 +4,9 @@ import { type Config, ConfigError, loadConfig } from "./config";
 import type { Database } from "./db/client";
 import { openDatabase } from "./db/open";
 import type { Deps } from "./deps";
-import { MAX_BODY_BYTES } from "./http/json-body";
 import { jsonLogger, type Logger } from "./http/logger";
-import { largestBodyLimit } from "./http/spec";
+import { LARGEST_BODY_BYTES } from "./http/spec";
+import { runProcesses } from "./processes";
 import { createDeps } from "./wiring";
 
 /** Settings that are fine for a LAN or a test but open a hole on a public server. */
@@ -45,7 +45,7 @@ function logListening(logger: Logger, config: Config, database: Database, port: 
 
 /**
  * Reads the configuration, opens and migrates the database, listens, and shuts down cleanly on
- * SIGTERM. `extend` mounts extra routes (the benchmark's entry point uses it); `src/index.ts` does not.
+ * SIGTERM; with WEB_CONCURRENCY above 1, starts that many such processes on one port instead (processes.ts). `extend` mounts extra routes (the benchmark's entry point uses it); `src/index.ts` does not.
  */
 export async function runServer(extend?: (app: App, deps: Deps) => void): Promise<void> {
   const logger = jsonLogger();
@@ -57,6 +57,8 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     logger.error({ event: "config_error", message: error.message });
     process.exit(1);
   }
+
+  if (config.webConcurrency > 1 && !config.reusePort) return runProcesses(config, logger);
 
   let database: Database;
   try {
@@ -75,7 +77,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
   extend?.(app, deps);
 
   // Bun refuses bodies beyond this outright; the app answers 413 with the envelope well below it.
-  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: Math.max(MAX_BODY_BYTES * 4, largestBodyLimit * 2) });
+  app.listen({ hostname: config.host, port: config.port, maxRequestBodySize: LARGEST_BODY_BYTES * 2, reusePort: config.reusePort });
   logListening(logger, config, database, app.server?.port, deps.worker ? config.workerConcurrency : "off");
 
   async function shutdown(signal: string) {
@@ -88,6 +90,7 @@ export async function runServer(extend?: (app: App, deps: Deps) => void): Promis
     await deps.keyUsage.stop().catch(() => {});
     await deps.housekeeping.stop();
     await deps.invalidation.stop();
+    await deps.jobEvents.stop();
     await database.close();
     process.exit(0);
   }

@@ -6,6 +6,7 @@ import { KeyUsage } from "./auth/key-usage";
 import type { Clock } from "./clock";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import { JobFinishEvents } from "./db/job-finish-events";
 import type { Deps } from "./deps";
 import type { Logger } from "./http/logger";
 import { recordExpiredKeys } from "./modules/api-keys/expiry-events";
@@ -24,6 +25,8 @@ export type Wired = Deps & { worker: Worker | undefined; webhooks: WebhookDelive
 export async function createDeps(database: Database, config: Config, clock: Clock, logger: Logger): Promise<Wired> {
   const { keyCache, invalidation } = createKeyCaching(database, config, logger);
   await invalidation.start();
+  const jobEvents = new JobFinishEvents(database.db);
+  await jobEvents.start();
   return {
     db: database.db,
     ping: database.ping,
@@ -36,6 +39,7 @@ export async function createDeps(database: Database, config: Config, clock: Cloc
     keyGuesses: new KeyGuessThrottle({ burst: config.keyFailureBurst, perSecond: config.keyFailurePerSecond }),
     keyExpiries: new KeyExpiryRecorder((keyId, now) => recordExpiredKeys(database.db, now, keyId)),
     logger,
+    jobEvents,
     worker: config.workerEnabled ? new Worker({ db: database.db, clock, config, logger }) : undefined,
     webhooks: config.workerEnabled ? new WebhookDeliverer({ db: database.db, clock, config, logger }) : undefined,
     housekeeping: new Housekeeping({ db: database.db, clock, logger, config }),

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { jobs } from "../src/db/schema";
-import { MAX_BODY_BYTES } from "../src/http/json-body";
 import { specOperations } from "../src/http/spec";
 import { newId } from "../src/ids";
 import { type Account, createKey, signUp } from "./helpers/factories";
@@ -16,7 +15,7 @@ afterAll(() => t.close());
 
 const bodyOperations = specOperations
   .filter((op) => op.requestBody)
-  .map((op) => [op.id, op.method.toUpperCase(), op.path, op.maxBodyBytes ?? MAX_BODY_BYTES] as const);
+  .map((op) => [op.id, op.method.toUpperCase(), op.path, op.maxBodyBytes] as const);
 
 async function concretePath(path: string): Promise<string> {
   const { id } = await createKey(t, ada);

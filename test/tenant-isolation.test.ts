@@ -20,6 +20,7 @@ let outsiderKey: string;
 let victimJobId: string;
 let victimWebhook: { id: string; deliveryId: string };
 let victimServiceAccountId: string;
+let victimBatchId: string;
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -39,6 +40,9 @@ beforeAll(async () => {
   victimServiceAccountId = (
     await t.request("POST", `/private/projects/${victim.projectId}/service-accounts`, { token: victim.token, body: { name: "victim-bot" } })
   ).body.data.id;
+  victimBatchId = (
+    await t.request("POST", `/projects/${victim.projectId}/jobs/batch`, { token: victimKey.key, body: { urls: ["https://example.com/"] } })
+  ).body.data.batchId;
 }, 60_000);
 afterAll(() => t.close());
 
@@ -58,6 +62,7 @@ const victimIds = (path = "") => ({
   jobId: victimJobId,
   webhookId: victimWebhook.id,
   deliveryId: victimWebhook.deliveryId,
+  batchId: victimBatchId,
 });
 const missingIds = {
   orgId: "67e0a1b2c3d4e5f6a7b8c9d0",
@@ -67,6 +72,7 @@ const missingIds = {
   jobId: "67e0a1b2c3d4e5f6a7b8c9d4",
   webhookId: "67e0a1b2c3d4e5f6a7b8c9d5",
   deliveryId: "67e0a1b2c3d4e5f6a7b8c9d6",
+  batchId: "67e0a1b2c3d4e5f6a7b8c9d7",
 };
 
 function bodyFor(c: Case): unknown {

@@ -222,6 +222,8 @@ export const jobs = pgTable(
     webhookUrl: text("webhook_url"),
     /** The service account whose key submitted the job (its submitter); null for a person's. */
     serviceAccountId: text("service_account_id").references(() => serviceAccounts.id),
+    /** The batch the job was submitted in (POST /projects/{projectId}/jobs/batch); null for a single submit. */
+    batchId: text("batch_id"),
   },
   (t) => [
     index("jobs_project_created_idx").on(t.projectId, t.createdAt.desc(), t.id.desc()),
@@ -229,7 +231,29 @@ export const jobs = pgTable(
     uniqueIndex("jobs_project_idempotency_idx").on(t.projectId, t.idempotencyKey),
     index("jobs_queued_idx").on(t.createdAt).where(sql`${t.status} = 'queued'`),
     index("jobs_running_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
+    index("jobs_batch_idx").on(t.batchId, t.createdAt.desc(), t.id.desc()).where(sql`${t.batchId} is not null`),
   ],
+);
+/**
+ * A batch submission: its jobs carry its id. Kept as a row of its own so a retry with the same
+ * Idempotency-Key finds the batch and can tell the same request (same `requestHash`) from a new one.
+ */
+export const batches = pgTable(
+  "batches",
+  {
+    id: id(),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    size: integer("size").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    /** sha256 of the normalised request, to refuse an Idempotency-Key reused for a different batch. */
+    requestHash: text("request_hash").notNull(),
+    createdAt: at("created_at").notNull(),
+    /** When its last job reached a final state and `batch.completed` was queued (once). */
+    completedAt: at("completed_at"),
+  },
+  (t) => [uniqueIndex("batches_project_idempotency_idx").on(t.projectId, t.idempotencyKey)],
 );
 
 /** Every credit movement. An organization's balance is the sum of its rows' `amount`. */

@@ -28,9 +28,15 @@ export async function takeToken(tx: Tx, limit: BucketLimit, now: Date): Promise<
     })
     .returning({ tokens: rateLimitBuckets.tokens });
   if (taken) return { taken: true, tokens: taken.tokens };
-  const [row] = await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.bucket, limit.bucket));
-  const idleSeconds = Math.max(0, (now.getTime() - (row?.updatedAt.getTime() ?? now.getTime())) / 1000);
-  return { taken: false, tokens: Math.min(limit.burst, (row?.tokens ?? 0) + idleSeconds * limit.perSecond) };
+  return { taken: false, tokens: await tokensIn(tx, limit, now) };
+}
+
+/** What a bucket holds now, refilled for the time since it was last taken from (a full bucket if it has no row). */
+export async function tokensIn(db: Db | Tx, limit: BucketLimit, now: Date): Promise<number> {
+  const [row] = await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.bucket, limit.bucket));
+  if (!row) return limit.burst;
+  const idleSeconds = Math.max(0, (now.getTime() - row.updatedAt.getTime()) / 1000);
+  return Math.min(limit.burst, row.tokens + idleSeconds * limit.perSecond);
 }
 
 /** Puts back a token taken earlier (never above `burst`); for a take that turned out not to count. */

@@ -2,32 +2,28 @@ import { ApiError } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const tooLarge = (maxBytes: number) => new ApiError("payload_too_large", `The body is over ${maxBytes / 1024} KiB; send less.`);
+const tooLarge = (limit: number) => new ApiError("payload_too_large", `The body is over ${limit / 1024} KiB; send less.`);
 
 /** The bytes of each parsed body, for the one route that checks a signature over them (POST /leaked-keys). */
 const rawBodies = new WeakMap<Request, Uint8Array>();
 export const rawBody = (request: Request): Uint8Array | undefined => rawBodies.get(request);
 
-/**
- * Refuses an announced oversize body before reading a byte of it. The route's own limit is asked
- * for only past the default one, so ordinary requests pay nothing for the few bulk routes.
- */
-export function checkContentLength(request: Request, routeLimit: () => number | undefined = () => undefined): void {
+/** Refuses an announced body over `limit` (the largest any route takes) before reading a byte of it. */
+export function checkContentLength(request: Request, limit: number): void {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length <= MAX_BODY_BYTES) return;
-  const maxBytes = routeLimit() ?? MAX_BODY_BYTES;
-  if (length > maxBytes) throw tooLarge(maxBytes);
+  if (length > limit) throw tooLarge(limit);
 }
 
 /**
- * The only body parser: JSON, at most 64 KiB unless the operation's `x-max-body-bytes` allows more
- * (also when sent chunked), and a clear 4xx for
- * anything else. An empty body parses to null (undefined would hand it to Elysia's own parser)
- * and is judged by the route's contract.
+ * The only body parser: JSON, at most `limit` bytes (64 KiB unless the operation says more; also
+ * when sent chunked), and a clear 4xx for anything else. An empty body parses to null (undefined
+ * would hand it to Elysia's own parser) and is judged by the route's contract.
  */
-export async function parseJsonBody(request: Request, contentType: string, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+export async function parseJsonBody(request: Request, contentType: string, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > limit) throw tooLarge(limit);
   const bytes = await request.arrayBuffer();
-  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
+  if (bytes.byteLength > limit) throw tooLarge(limit);
   if (bytes.byteLength === 0) return null;
   rawBodies.set(request, new Uint8Array(bytes));
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {

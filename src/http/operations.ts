@@ -107,6 +107,26 @@ function send(reply: unknown, set: RouteContext["set"]): unknown {
 }
 
 /**
+ * The route function Elysia calls. Elysia reads a route's source to decide what to prepare per
+ * request, so these name only what they use: no spread of the context (which makes it parse the
+ * cookies and every header of every request), headers read from the request only when a handler
+ * asks, and the cookie jar only on the operations that answer with `Set-Cookie`.
+ */
+const route =
+  (handler: AnyHandler) =>
+  async ({ principal, input, request, server, set }: RouteContext) => {
+    const context = { principal, ...input, request, server, cookie: {} as RouteContext["cookie"] };
+    Object.defineProperty(context, "headers", { get: () => Object.fromEntries(request.headers), enumerable: true });
+    return send(await handler(context as Parameters<AnyHandler>[0]), set);
+  };
+const cookieRoute =
+  (handler: AnyHandler) =>
+  async ({ principal, input, request, server, set, headers, cookie }: RouteContext) =>
+    send(await handler({ principal, ...input, request, server, headers, cookie }), set);
+const usesCookies = (op: SpecOperation) =>
+  Object.values(op.responses).some((r) => Object.keys(r.headers ?? {}).some((name) => name.toLowerCase() === "set-cookie"));
+
+/**
  * Registers every operation of openapi.yaml at its method and path, each with its handler from
  * `groups`. Per route, in this order: `authenticate` (the `authentication` plugin, which only
  * produces the principal) when the operation asks for credentials, then `validate` (src/http/validation.ts).
@@ -126,8 +146,7 @@ export function serveOperations(authentication: AnyElysia, groups: Operations<Pr
     const mode = authModeOf(op);
     // Macros run in the order of these keys: credentials first, input second.
     const hook = mode === "open" ? { validate: id } : { authenticate: { mode, scopes: op.apiKeyScopes }, validate: id };
-    const route = async (ctx: RouteContext) => send(await handler({ ...ctx, ...ctx.input }), ctx.set);
-    (app as unknown as Router).route(op.method.toUpperCase(), op.route, route, hook);
+    (app as unknown as Router).route(op.method.toUpperCase(), op.route, usesCookies(op) ? cookieRoute(handler) : route(handler), hook);
   }
   return app;
 }

@@ -5,7 +5,15 @@ import { checkContentLength } from "./json-body";
 import type { Logger } from "./logger";
 import { beginRequest, requestState } from "./request-context";
 import { securityHeaders } from "./security-headers";
-import { allowedMethods, bodyLimitFor } from "./spec";
+import { allowedMethods, LARGEST_BODY_BYTES } from "./spec";
+
+/** The path of an absolute URL without building a URL object (one per request adds up). */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const end = url.indexOf("?", start);
+  return end < 0 ? url.slice(start) : url.slice(start, end);
+}
 
 function toApiError(error: unknown, code: string | number, request: Request): ApiError | undefined {
   if (error instanceof ApiError) return error;
@@ -47,7 +55,7 @@ export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, securityHeaders(request));
       set.headers["x-request-id"] = beginRequest(request).id;
-      checkContentLength(request, () => bodyLimitFor(new URL(request.url).pathname));
+      checkContentLength(request, LARGEST_BODY_BYTES);
     })
     .onError({ as: "global" }, ({ error, code, request }) => {
       const state = requestState(request);
@@ -76,8 +84,8 @@ export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (
       if (!logRequests) return;
       logger.info({
         method: request.method,
-        path: new URL(request.url).pathname,
-        status,
+        path: pathOf(request.url),
+        status: state.status ?? (typeof set.status === "number" ? set.status : 200),
         durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
         requestId: state.id,
         principalId: state.principalId ?? null,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { MAX_BODY_BYTES } from "./json-body";
 
 /**
  * openapi.yaml, read once, and the one model of it every other part uses: request validation, the
@@ -61,8 +62,8 @@ export type SpecOperation = {
   requestBody?: { schema: Schema; example?: unknown };
   /** By status (`"200"`, `"default"`). */
   responses: Record<string, ResponseSpec>;
-  /** `x-max-body-bytes`: a larger body limit than the default 64 KiB, for bulk routes. */
-  maxBodyBytes?: number;
+  /** The largest body it accepts: the spec's `x-max-body-bytes`, else MAX_BODY_BYTES. */
+  maxBodyBytes: number;
 };
 
 /** A copy of `node` with every local `$ref` replaced by its target (siblings of a `$ref` win). */
@@ -110,7 +111,7 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
           parameters: [...((item.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])],
           requestBody: json && { schema: json.schema, example: json.example },
           responses: op.responses,
-          maxBodyBytes: op["x-max-body-bytes"],
+          maxBodyBytes: op["x-max-body-bytes"] ?? MAX_BODY_BYTES,
         },
       ];
     }),
@@ -119,6 +120,8 @@ function readOperations(document: OpenApiDocument): SpecOperation[] {
 
 /** Every operation in openapi.yaml, in the order the document lists them. */
 export const specOperations: readonly SpecOperation[] = readOperations(spec);
+/** The largest body any operation accepts: what the early Content-Length check lets through. */
+export const LARGEST_BODY_BYTES = Math.max(...specOperations.map((op) => op.maxBodyBytes));
 const byId = new Map(specOperations.map((op) => [op.id, op]));
 
 export function operationById(id: string): SpecOperation {
@@ -143,16 +146,6 @@ export function matchingPaths(pathname: string): string[] {
     .map((t) => t.path)
     .sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
 }
-
-/** The body limit of a concrete path: the largest `x-max-body-bytes` of its operations, if any. */
-export function bodyLimitFor(pathname: string): number | undefined {
-  const paths = new Set(matchingPaths(pathname));
-  const limits = specOperations.filter((op) => paths.has(op.path) && op.maxBodyBytes).map((op) => op.maxBodyBytes!);
-  return limits.length ? Math.max(...limits) : undefined;
-}
-
-/** The largest body any operation accepts; the server refuses anything beyond a multiple of it outright. */
-export const largestBodyLimit = Math.max(0, ...specOperations.map((op) => op.maxBodyBytes ?? 0));
 
 /** The methods a concrete path answers, as an `Allow` header lists them (HEAD wherever GET is). */
 export function allowedMethods(pathname: string): string[] {

@@ -16,6 +16,9 @@ export function createAjv(options: { coerceTypes?: boolean; useDefaults?: boolea
 type Validators = {
   /** Path and query parameters, checked with type coercion since both arrive as strings. */
   parameters: ValidateFunction;
+  /** The names of the path and of the query parameters, worked out once rather than per request. */
+  pathNames: string[];
+  queryNames: string[];
   body?: { schema: Schema; validate: ValidateFunction };
 };
 
@@ -30,6 +33,8 @@ function compile(op: SpecOperation): Validators {
       properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
       required: parameters.filter((p) => p.required).map((p) => p.name),
     }),
+    pathNames: parameters.filter((p) => p.in === "path").map((p) => p.name),
+    queryNames: parameters.filter((p) => p.in === "query").map((p) => p.name),
     body: op.requestBody && { schema: op.requestBody.schema, validate: strict.compile(op.requestBody.schema) },
   };
 }
@@ -40,12 +45,16 @@ const validators = new Map(specOperations.map((op) => [op.id, compile(op)]));
 /** Strings whose schema says `x-trim: true` lose surrounding whitespace; every other string (passwords, tokens) is kept as sent. */
 function trimmed(schema: Schema, value: unknown): unknown {
   if (typeof value === "string") return schema["x-trim"] === true ? value.trim() : value;
+  if (Array.isArray(value)) return schema.items ? value.map((item) => trimmed(schema.items, item)) : value;
   if (!value || typeof value !== "object" || Array.isArray(value) || !schema.properties) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, schema.properties[k] ? trimmed(schema.properties[k], v) : v]));
 }
 
-const pick = (from: Record<string, unknown>, names: string[]) =>
-  Object.fromEntries(names.filter((n) => from[n] !== undefined).map((n) => [n, from[n]]));
+function pick(from: Record<string, unknown>, names: string[]): Record<string, unknown> {
+  const picked: Record<string, unknown> = {};
+  for (const name of names) if (from[name] !== undefined) picked[name] = from[name];
+  return picked;
+}
 
 export type ValidatedInput = { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown };
 
@@ -57,13 +66,12 @@ function validateInput(
   op: SpecOperation,
   request: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown },
 ): ValidatedInput {
-  const { parameters, body: bodyValidator } = validators.get(op.id)!;
+  const { parameters, pathNames, queryNames, body: bodyValidator } = validators.get(op.id)!;
   const all = { ...request.query, ...request.params };
-  const names = (where: string) => op.parameters.filter((p) => p.in === where).map((p) => p.name);
   if (!parameters(all)) {
     const error = parameters.errors![0]!;
     // A path segment outside the spec's list of names (a file that is not served) names nothing: 404.
-    if (error.keyword === "enum" && names("path").includes(fieldName(error.instancePath))) {
+    if (error.keyword === "enum" && pathNames.includes(fieldName(error.instancePath))) {
       throw new ApiError(
         "not_found",
         `Nothing is served here; '${fieldName(error.instancePath)}' is one of: ${(error.params.allowedValues as string[]).join(", ")}.`,
@@ -80,12 +88,12 @@ function validateInput(
     if (!bodyValidator.validate(body))
       throw new ApiError("validation_failed", describeValidationError(bodyValidator.validate.errors![0]!, "body"));
   }
-  return { params: pick(all, names("path")), query: pick(all, names("query")), body };
+  return { params: pick(all, pathNames), query: pick(all, queryNames), body };
 }
 
 /**
  * Request validation, a plugin of its own: a route bound with `{ validate: operationId }` parses
- * its body (JSON only, at most 64 KiB, and only when the operation takes one) and hands the
+ * its body (JSON only, at most 64 KiB or the operation's `x-max-body-bytes`, and only when the operation takes one) and hands the
  * handler `input`, checked against the operation. It runs after authentication, which the binding
  * registers first, so a caller without credentials learns nothing about the input rules.
  */

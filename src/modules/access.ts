@@ -64,15 +64,20 @@ const findProject = preparedPerDatabase((db: Db) =>
     .prepare("find_project"),
 );
 
+/** A key is locked to its project: any other id gets 403, whether or not that project exists. */
+export function requireKeyProject(principal: Principal, projectId: string): void {
+  if (principal.via === "apiKey" && principal.projectId !== projectId) {
+    throw new ApiError("key_project_mismatch", "This API key is locked to its own project and cannot access another one.");
+  }
+}
+
 /**
  * Loads a project the principal may use, with the caller's role in its organization. A key is
  * locked to its project: any other id gets 403, whether or not that project exists. A service
  * account's key acts with a member's rights.
  */
 export async function requireProject(db: Db, principal: Principal, projectId: string) {
-  if (principal.via === "apiKey" && principal.projectId !== projectId) {
-    throw new ApiError("key_project_mismatch", "This API key is locked to its own project and cannot access another one.");
-  }
+  requireKeyProject(principal, projectId);
   const [row] =
     principal.via === "apiKey" && principal.serviceAccountId
       ? await findProject(db).execute({ projectId })

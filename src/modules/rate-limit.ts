@@ -4,10 +4,10 @@ import { ApiError } from "../http/errors";
 
 /** A token bucket (src/db/token-bucket.ts) with the 429 message, told how many seconds until a token is back. */
 export type Limit = BucketLimit & { refusal: (retryAfterSeconds: number) => string };
-type Outcome = { limit: Limit; tokens: number };
+export type Outcome = { limit: Limit; tokens: number };
 
 /** RateLimit-* headers (IETF draft) for the limit closest to running out. */
-function rateLimitHeaders(outcomes: Outcome[]): Record<string, string> {
+export function rateLimitHeaders(outcomes: Outcome[]): Record<string, string> {
   const tightest = outcomes.reduce((a, b) => (b.tokens / b.limit.burst < a.tokens / a.limit.burst ? b : a));
   const { burst, perSecond } = tightest.limit;
   return {
@@ -25,14 +25,17 @@ export async function consume(tx: Tx, limits: Limit[], now: Date): Promise<Recor
   const outcomes: Outcome[] = [];
   for (const limit of limits) {
     const outcome = await takeToken(tx, limit, now);
-    if (!outcome.taken) {
-      const retryAfter = secondsUntilToken(limit, outcome.tokens);
-      throw new ApiError("rate_limited", limit.refusal(retryAfter), {
-        "retry-after": String(retryAfter),
-        ...rateLimitHeaders([{ limit, tokens: outcome.tokens }]),
-      });
-    }
+    if (!outcome.taken) throw refusal(limit, outcome.tokens);
     outcomes.push({ limit, tokens: outcome.tokens });
   }
   return rateLimitHeaders(outcomes);
+}
+
+/** The 429 for a limit whose bucket holds `tokens` (less than one), with `Retry-After` and RateLimit-* headers. */
+export function refusal(limit: Limit, tokens: number): ApiError {
+  const retryAfter = secondsUntilToken(limit, tokens);
+  return new ApiError("rate_limited", limit.refusal(retryAfter), {
+    "retry-after": String(retryAfter),
+    ...rateLimitHeaders([{ limit, tokens }]),
+  });
 }

@@ -1,12 +1,11 @@
-import { and, asc, eq, gte, inArray, lt, notInArray, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client";
-import { jobs, projects } from "../db/schema";
-import { addUsage, hourStart } from "../db/usage-counters";
-import { charge, release } from "../modules/credits/ledger";
-import type { JobError, JobResult } from "../modules/jobs/view";
-import { enqueueJobEvent } from "../modules/webhooks/job-events";
+import { and, asc, eq, getTableColumns, gte, lt, notInArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { jobs } from "../db/schema";
+import type { JobError } from "../modules/jobs/view";
+import { settle } from "./settle";
 
-export type Claimed = typeof jobs.$inferSelect;
+/** A claimed job; `hasWebhooks` (known at claim) says whether its project has an enabled endpoint. */
+export type Claimed = typeof jobs.$inferSelect & { hasWebhooks?: boolean };
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
 /**
@@ -24,18 +23,30 @@ export async function claim(
   maxAttempts: number,
   busy: string[] = [],
 ): Promise<Claimed[]> {
-  const claimable = db
+  // Two arms, each on its own partial index (jobs_queued_idx, jobs_running_lease_idx): one OR over
+  // both would scan every job ever run. Rows an arm locks beyond `limit` are freed at the statement's end.
+  const queued = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(eq(jobs.status, "queued"))
+    .orderBy(asc(jobs.createdAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  const expired = db
     .select({ id: jobs.id })
     .from(jobs)
     .where(
       and(
-        or(eq(jobs.status, "queued"), and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), lt(jobs.attempts, maxAttempts))),
+        eq(jobs.status, "running"),
+        lt(jobs.leaseExpiresAt, now),
+        lt(jobs.attempts, maxAttempts),
         busy.length ? notInArray(jobs.id, busy) : undefined,
       ),
     )
-    .orderBy(asc(jobs.createdAt))
+    .orderBy(asc(jobs.leaseExpiresAt))
     .limit(limit)
     .for("update", { skipLocked: true });
+  const claimable = sql`(select id from (${expired}) as expired union all select id from (${queued}) as queued limit ${limit})`;
   return db
     .update(jobs)
     .set({
@@ -45,8 +56,11 @@ export async function claim(
       workerId,
       startedAt: sql`coalesce(${jobs.startedAt}, ${now.toISOString()}::timestamptz)`,
     })
-    .where(inArray(jobs.id, claimable))
-    .returning();
+    .where(sql`${jobs.id} in ${claimable}`)
+    .returning({
+      ...getTableColumns(jobs),
+      hasWebhooks: sql<boolean>`exists (select 1 from webhook_endpoints e where e.project_id = ${jobs.projectId} and e.enabled)`,
+    });
 }
 
 const mine = (job: Claimed) => and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
@@ -59,45 +73,6 @@ export async function heartbeat(db: Db, job: Claimed, now: Date, leaseMs: number
     .where(mine(job))
     .returning({ id: jobs.id });
   return rows.length === 1;
-}
-
-async function organizationOf(tx: Tx, projectId: string): Promise<string> {
-  const [row] = await tx.select({ id: projects.organizationId }).from(projects).where(eq(projects.id, projectId));
-  return row!.id;
-}
-
-/**
- * Writes a job's outcome and moves its credit in one transaction: charged on success, released on
- * failure. Only the current claim can write (status running, same attempt), so a job is settled once.
- */
-export async function settle(db: Db, job: Claimed, outcome: { result: JobResult } | { error: JobError }, now: Date): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const succeeded = "result" in outcome;
-    const [row] = await tx
-      .update(jobs)
-      .set({
-        status: succeeded ? "succeeded" : "failed",
-        result: succeeded ? outcome.result : null,
-        error: succeeded ? null : outcome.error,
-        creditsCharged: succeeded ? 1 : 0,
-        finishedAt: now,
-        leaseExpiresAt: null,
-      })
-      .where(mine(job))
-      .returning();
-    if (!row) return false;
-    const org = await organizationOf(tx, job.projectId);
-    await (succeeded ? charge : release)(tx, org, job.id, now);
-    await enqueueJobEvent(tx, row, now);
-    // In the settlement's own transaction (one write per job, not per request): the key's counts
-    // move exactly when the ledger does.
-    if (job.apiKeyId) {
-      await addUsage(tx, [
-        { keyId: job.apiKeyId, hourStart: hourStart(now), ...(succeeded ? { jobsSucceeded: 1, creditsCharged: 1 } : { jobsFailed: 1 }) },
-      ]);
-    }
-    return true;
-  });
 }
 
 /** Puts a job this worker will not finish back in the queue; a graceful stop does not use up an attempt. */

@@ -1,7 +1,7 @@
 import { JobFailure } from "../modules/jobs/failure";
 import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
 import type { JobError, JobOptions, JobResult } from "../modules/jobs/view";
-import { extract } from "./extract";
+import type { ExtractPool } from "./extract-pool";
 import { fetchTarget } from "./fetcher";
 
 /** Thrown (as an abort reason) when the worker gives a job up unfinished: shutdown or a lost lease. */
@@ -11,12 +11,14 @@ export class Interrupted extends Error {}
  * Fetches and extracts one job. A target that answers below 500 is a success (404 included: the
  * page was fetched and `statusCode` says what the site answered); a 5xx answer and every fetch
  * problem are failures. Bugs on our side become `internal_error` failures, never a lost job.
+ * The page is extracted on the pool's threads, off the event loop.
  */
 export async function execute(
   url: string,
   options: JobOptions,
   policy: TargetPolicy,
   signal: AbortSignal,
+  pool: ExtractPool,
   lookup?: Lookup,
 ): Promise<{ result: JobResult } | { error: JobError }> {
   try {
@@ -25,7 +27,8 @@ export async function execute(
       throw new JobFailure("target_error", `The target answered with status ${fetched.statusCode}.`, fetched.statusCode);
     }
     const { body, ...meta } = fetched;
-    return { result: { ...meta, bytes: body.length, ...extract(body, fetched.contentType, fetched.finalUrl, options.extract, options) } };
+    const extracted = await pool.run(body, fetched.contentType, fetched.finalUrl, options.extract, options);
+    return { result: { ...meta, bytes: body.length, ...extracted } };
   } catch (error) {
     if (error instanceof Interrupted) throw error;
     if (error instanceof JobFailure) return { error: error.toJSON() };

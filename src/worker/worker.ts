@@ -6,8 +6,11 @@ import type { Db } from "../db/client";
 import type { Logger } from "../http/logger";
 import type { Lookup } from "../modules/jobs/ssrf";
 import { withDefaults } from "../modules/jobs/view";
-import { type Claimed, claim, failExhausted, heartbeat, requeue, settle } from "./queue";
+import { ExtractPool } from "./extract-pool";
+import { type Claimed, claim, failExhausted, heartbeat, requeue } from "./queue";
 import { execute, Interrupted } from "./run";
+import { settle } from "./settle";
+import { wakeOnQueuedJobs } from "./wake-up";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
 /** What a worker needs; the services' `Deps` satisfies it. */
@@ -16,14 +19,20 @@ type WorkerDeps = { db: Db; clock: Clock; config: JobSettings; logger: Logger };
 /**
  * Runs queued jobs from the database, `workerConcurrency` at a time. Any number of processes may
  * run one against the same database: claims use SKIP LOCKED, and a heartbeat keeps each claim's
- * lease alive so only a dead worker's jobs are taken over.
+ * lease alive so only a dead worker's jobs are taken over. A NOTIFY from each submit wakes it
+ * (wake-up.ts); the poll every `workerPollMs` is the fallback, and the sweep for dead workers' jobs.
  */
 export class Worker {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   private readonly running = new Map<string, Running>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: Promise<void> | undefined;
+  /** A wake-up came during a round: its jobs may have been queued after the round's claim. */
+  private wokenDuringRound = false;
+  private lastSweep = 0;
   private stopped = true;
+  private pool: ExtractPool | undefined;
+  private stopWaking: Promise<() => Promise<void>> | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -33,35 +42,58 @@ export class Worker {
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.pool ??= new ExtractPool(this.deps.config.extractThreads);
+    this.stopWaking ??= wakeOnQueuedJobs(this.deps.db, () => this.wake()).catch((error) => {
+      // Without the LISTEN the worker still runs, on its poll alone.
+      this.deps.logger.error({ event: "worker_listen_failed", workerId: this.id, errorName: (error as Error)?.name });
+      return async () => {};
+    });
+    this.schedule(0, true);
   }
 
-  private schedule(ms: number): void {
+  private schedule(ms: number, sweep = false): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer = setTimeout(() => void this.poll(sweep), ms);
   }
 
-  /** One round: fail exhausted jobs, claim what fits in the free slots, start them. Rounds never overlap. */
-  poll(): Promise<void> {
-    this.inflight ??= this.round().finally(() => (this.inflight = undefined));
+  /** Jobs were queued somewhere, or a slot came free: claim now if a slot is free. */
+  private wake(): void {
+    if (this.inflight) this.wokenDuringRound = true;
+    else if (this.running.size < this.deps.config.workerConcurrency) this.schedule(0);
+  }
+
+  /**
+   * One round: claim what fits in the free slots (one statement, however many) and start them; a
+   * `sweep` round (the timed poll) first fails jobs whose attempts ran out. Rounds never overlap.
+   */
+  poll(sweep = true): Promise<void> {
+    this.inflight ??= this.round(sweep).finally(() => (this.inflight = undefined));
     return this.inflight;
   }
 
-  private async round(): Promise<void> {
+  private async round(sweep: boolean): Promise<void> {
     const c = this.deps.config;
+    this.wokenDuringRound = false;
+    // Under steady load the timed poll keeps being replaced by wake-ups: sweep on schedule anyway.
+    const sweeping = sweep || performance.now() - this.lastSweep >= c.workerPollMs;
     try {
       const now = this.deps.clock.now();
       const busy = [...this.running.keys()];
-      await failExhausted(this.deps.db, now, c.jobMaxAttempts, busy);
+      if (sweeping) {
+        this.lastSweep = performance.now();
+        await failExhausted(this.deps.db, now, c.jobMaxAttempts, busy);
+      }
       const free = c.workerConcurrency - busy.length;
       const claimed = free > 0 ? await claim(this.deps.db, this.id, free, now, c.jobLeaseMs, c.jobMaxAttempts, busy) : [];
       for (const job of claimed) this.begin(job);
     } catch (error) {
       this.deps.logger.error({ event: "worker_poll_failed", workerId: this.id, errorName: (error as Error)?.name });
     }
-    // Sleep until the next round; a job that finishes frees a slot and calls a round at once.
-    this.schedule(c.workerPollMs);
+    // Claim again at once when jobs arrived meanwhile; else sleep until the next poll. A job that
+    // finishes frees a slot and calls a round at once.
+    if (this.wokenDuringRound && this.running.size < c.workerConcurrency) this.schedule(0);
+    else this.schedule(c.workerPollMs, true);
   }
 
   private begin(job: Claimed): void {
@@ -72,7 +104,7 @@ export class Worker {
       .catch((error) => this.deps.logger.error({ event: "job_settle_failed", jobId: job.id, errorName: (error as Error)?.name }))
       .finally(() => {
         this.running.delete(job.id);
-        this.schedule(0);
+        this.wake();
       });
     this.running.set(job.id, entry);
   }
@@ -89,7 +121,7 @@ export class Worker {
     logger.info({ event: "job_started", jobId: job.id, attempt: job.attempts, workerId: this.id });
     try {
       const policy = { allowPrivate: config.allowPrivateTargets, ports: config.allowedTargetPorts };
-      const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.lookup);
+      const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.pool!, this.lookup);
       clearInterval(beat);
       const settled = await settle(db, job, outcome, clock.now());
       logger.info({
@@ -121,5 +153,9 @@ export class Worker {
     clearTimeout(timer);
     for (const r of this.running.values()) r.controller.abort(new Interrupted("shutdown"));
     await all();
+    await (await this.stopWaking)?.().catch(() => {});
+    this.stopWaking = undefined;
+    await this.pool?.close();
+    this.pool = undefined;
   }
 }

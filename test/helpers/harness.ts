@@ -86,6 +86,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       await deps.webhooks?.stop().catch(() => {});
       await deps.keyUsage.stop().catch(() => {});
       await deps.invalidation.stop();
+      await deps.jobEvents.stop();
       await database.close();
     },
   };

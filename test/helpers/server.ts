@@ -25,8 +25,12 @@ const root = join(import.meta.dir, "../..");
  * `bun src/index.ts` (or another `entry`) on port 0, resolved once it logs the port it listens on.
  * Without DATABASE_URL in `env` it runs on a throwaway database on the tests' server (see
  * `testServerUrl`); `DATABASE_URL: ""` makes it start its own embedded PostgreSQL, as `npm start` does.
+ * `keepOutput: false` keeps only the lines printed before it listened.
  */
-export async function startServer(env: Record<string, string> = {}, { entry = "src/index.ts" } = {}): Promise<StartedServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  { entry = "src/index.ts", keepOutput = true } = {},
+): Promise<StartedServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "azs-server-"));
   const throwaway = "DATABASE_URL" in env ? undefined : await throwawayPostgres(await testServerUrl());
   const proc = Bun.spawn([process.execPath, entry], {
@@ -38,6 +42,7 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
   });
   const output: string[] = [];
   let listening!: (port: number) => void;
+  let listened = false;
   const ready = new Promise<number>((resolve) => (listening = resolve));
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     let rest = "";
@@ -46,9 +51,13 @@ export async function startServer(env: Record<string, string> = {}, { entry = "s
       const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
       rest = lines.pop()!;
       for (const line of lines) {
-        output.push(line);
+        // A benchmark's millions of log lines would fill the memory: it keeps only those before the port.
+        if (keepOutput || !listened) output.push(line);
         const port = /"event":"listening","port":(\d+)/.exec(line)?.[1];
-        if (port) listening(Number(port));
+        if (port) {
+          listened = true;
+          listening(Number(port));
+        }
       }
     }
   };

@@ -4,12 +4,12 @@ import { loadConfig } from "../../src/config";
 const load = (env: Record<string, string>) => loadConfig({ JWT_SECRET: "x".repeat(32), ...env }, () => {});
 
 describe("job, credit and worker settings", () => {
-  test("defaults: 1000 free credits, a worker of 4, private targets refused, 10/s per key with bursts of 20", () => {
+  test("defaults: 1000 free credits, a worker of 32, private targets refused, 10/s per key with bursts of 20", () => {
     expect(load({})).toMatchObject({
       freeCredits: 1000,
       adminEmails: [],
       workerEnabled: true,
-      workerConcurrency: 4,
+      workerConcurrency: 32,
       allowPrivateTargets: false,
       allowedTargetPorts: [80, 443, 8080, 8443],
       rateLimitKeyPerSecond: 10,

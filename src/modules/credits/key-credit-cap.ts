@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/client";
 import { apiKeyCreditUsage, type KeyCreditLimit } from "../../db/schema";
 import { ApiError } from "../../http/errors";
 
@@ -16,31 +16,19 @@ export function creditPeriod(period: KeyCreditLimit["period"], now: Date): { sta
 }
 
 /**
- * Counts one credit against a key's `creditLimit`, or throws 402 `key_credit_limit_reached`
- * (rolling back the caller's transaction). One conditional upsert: PostgreSQL locks the row, so
- * concurrent submissions in any number of processes queue and never pass the limit together.
- * Run it in the transaction that reserves the organization's credit.
+ * The 402 for a submission the key's `creditLimit` refused (the submit statement counts the jobs
+ * against it, src/modules/jobs/submit-statement.ts): what the key used, its limit and when it resets.
  */
-export async function takeKeyCredit(tx: Tx, keyId: string, limit: KeyCreditLimit, now: Date): Promise<void> {
+export async function keyCreditLimitError(db: Db, keyId: string, limit: KeyCreditLimit, now: Date): Promise<ApiError> {
   const { start, resetsAt } = creditPeriod(limit.period, now);
-  const [taken] = await tx
-    .insert(apiKeyCreditUsage)
-    .values({ apiKeyId: keyId, periodStart: start, used: 1 })
-    .onConflictDoUpdate({
-      target: [apiKeyCreditUsage.apiKeyId, apiKeyCreditUsage.periodStart],
-      set: { used: sql`${apiKeyCreditUsage.used} + 1` },
-      setWhere: sql`${apiKeyCreditUsage.used} < ${limit.amount}`,
-    })
-    .returning({ used: apiKeyCreditUsage.used });
-  if (taken) return;
-  const [row] = await tx
+  const [row] = await db
     .select({ used: apiKeyCreditUsage.used })
     .from(apiKeyCreditUsage)
     .where(and(eq(apiKeyCreditUsage.apiKeyId, keyId), eq(apiKeyCreditUsage.periodStart, start)));
   const when = limit.period === "total" ? "in total" : `this ${limit.period}`;
   const reset = resetsAt ? `the limit resets at ${resetsAt.toISOString()}` : "the limit never resets";
-  throw new ApiError(
+  return new ApiError(
     "key_credit_limit_reached",
-    `This API key has reserved ${row?.used ?? limit.amount} of its ${limit.amount} credits ${when}; ${reset}. Raise the key's creditLimit in the dashboard or wait.`,
+    `This API key has reserved ${row?.used ?? 0} of its ${limit.amount} credits ${when}; ${reset}. Raise the key's creditLimit in the dashboard or wait.`,
   );
 }

@@ -1,9 +1,7 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { creditLedger, organizations } from "../../db/schema";
-import { ApiError } from "../../http/errors";
 import { newId } from "../../ids";
-import { enqueueWebhookEvent } from "../webhooks/events";
 
 type LedgerKind = (typeof creditLedger.$inferSelect)["kind"];
 
@@ -41,36 +39,6 @@ export async function grantFreeCredits(tx: Tx, organizationId: string, amount: n
   if (amount > 0) await grant(tx, organizationId, amount, now, "Free credits for a new account");
 }
 
-/**
- * Takes 1 credit for a job, or throws 402. The `balance >= 1` condition and the decrement are one
- * statement: PostgreSQL locks the row, so concurrent reservations queue and none can overdraw.
- */
-export async function reserve(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
-  const [row] = await tx
-    .update(organizations)
-    .set({ creditBalance: sql`${organizations.creditBalance} - 1` })
-    .where(and(eq(organizations.id, organizationId), gte(organizations.creditBalance, 1)))
-    .returning({ balance: organizations.creditBalance, threshold: organizations.creditLowThreshold });
-  if (!row) {
-    const [org] = await tx.select({ balance: organizations.creditBalance }).from(organizations).where(eq(organizations.id, organizationId));
-    throw new ApiError(
-      "insufficient_credits",
-      `This organization has ${org?.balance ?? 0} credits left and each job needs 1. Ask an operator to grant more credits.`,
-    );
-  }
-  await move(tx, organizationId, "reserve", -1, now, { jobId });
-  // Once per crossing: only the reservation that takes the balance from the threshold to under it.
-  if (row.threshold !== null && row.balance === row.threshold - 1) {
-    await enqueueWebhookEvent(
-      tx,
-      { organizationId },
-      "credits.low",
-      { organizationId, balance: row.balance, threshold: row.threshold },
-      now,
-    );
-  }
-}
-
 /** Gives a job's reserved credit back (failed or canceled). */
 export async function release(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
   await tx
@@ -78,9 +46,4 @@ export async function release(tx: Tx, organizationId: string, jobId: string, now
     .set({ creditBalance: sql`${organizations.creditBalance} + 1` })
     .where(eq(organizations.id, organizationId));
   await move(tx, organizationId, "release", 1, now, { jobId });
-}
-
-/** Records that a succeeded job spent its reserved credit; the balance already paid for it. */
-export async function charge(tx: Tx, organizationId: string, jobId: string, now: Date): Promise<void> {
-  await move(tx, organizationId, "charge", 0, now, { jobId });
 }

@@ -1,26 +1,30 @@
 import { and, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
-import { jobs } from "../../db/schema";
+import { retryOnConflict } from "../../db/retry";
+import { jobs, organizations, projects } from "../../db/schema";
+import { tokensIn } from "../../db/token-bucket";
 import type { Deps } from "../../deps";
-import { ApiError } from "../../http/errors";
+import { ApiError, notFound } from "../../http/errors";
 import type { Body } from "../../http/types";
 import { newId } from "../../ids";
-import { requireProject } from "../access";
-import { takeKeyCredit } from "../credits/key-credit-cap";
-import { reserve } from "../credits/ledger";
-import { consume, type Limit } from "../rate-limit";
+import { requireKeyProject } from "../access";
+import { creditPeriod, keyCreditLimitError } from "../credits/key-credit-cap";
+import { consume, type Limit, rateLimitHeaders, refusal } from "../rate-limit";
+import { enqueueWebhookEvent } from "../webhooks/events";
 import { checkWebhookUrl, webhookPolicy } from "../webhooks/target";
 import { JobFailure } from "./failure";
 import { normalizeSelectors } from "./selector-options";
 import { checkUrl } from "./ssrf";
+import { submitGrouped } from "./submit-groups";
+import { runSubmission, type Submission, SubmissionRefused, type Taken } from "./submit-statement";
 import { DEFAULT_OPTIONS, type JobOptions, type JobView, jobView, withDefaults } from "./view";
 
 type CreateJob = Body<"createJob">;
 export type Submitted = { job: JobView; replayed: boolean; headers: Record<string, string> };
 
 /** The options with defaults filled in, keys in a fixed order (so a retry compares equal). */
-function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]>> = {}): JobOptions {
+export function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]>> = {}): JobOptions {
   const headers = Object.fromEntries(Object.entries(given.headers ?? {}).sort(([a], [b]) => a.localeCompare(b)));
   return {
     timeoutMs: given.timeoutMs ?? DEFAULT_OPTIONS.timeoutMs,
@@ -32,24 +36,27 @@ function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]>> = {}
   };
 }
 
-/** Refuses at once what the worker would refuse anyway: a malformed URL, a bad scheme or port, a private literal IP. */
-function checkSubmittedUrl(deps: Deps, raw: string): string {
+/**
+ * Refuses at once what the worker would refuse anyway: a malformed URL, a bad scheme or port, a
+ * private literal IP. `field` names the field in the message ('url', or 'jobs.3.url' in a batch).
+ */
+export function checkSubmittedUrl(deps: Deps, raw: string, field = "url"): string {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ApiError("validation_failed", "Field 'url' must be an absolute URL such as https://example.com/.");
+    throw new ApiError("validation_failed", `Field '${field}' must be an absolute URL such as https://example.com/.`);
   }
   try {
     checkUrl(url, { allowPrivate: deps.config.allowPrivateTargets, ports: deps.config.allowedTargetPorts });
   } catch (error) {
-    if (error instanceof JobFailure) throw new ApiError("validation_failed", `Field 'url': ${error.message}`);
+    if (error instanceof JobFailure) throw new ApiError("validation_failed", `Field '${field}': ${error.message}`);
     throw error;
   }
   return url.toString();
 }
 
-function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[] {
+export function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[] {
   const c = deps.config;
   const caller = principal.via === "apiKey" ? `key:${principal.keyId}` : `user:${principal.user.id}`;
   const limit = (bucket: string, perSecond: number, burst: number, scope: string): Limit => ({
@@ -68,7 +75,7 @@ function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[]
   ];
 }
 
-const canonical = (v: unknown): string =>
+export const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, x) =>
     x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
   );
@@ -90,9 +97,122 @@ async function replay(deps: Deps, projectId: string, key: string, url: string, o
 }
 
 /**
- * Queues a job and reserves its credit in one transaction (with the rate-limit tokens), so either
- * all of it happens or none. A retry with the same Idempotency-Key gets the first job back; two
- * racing first attempts meet at the unique index, and the loser's transaction (and reservation) rolls back.
+ * The 4xx for a refused submission, read after the statement rolled back: the bucket that ran out
+ * (for `Retry-After`) or the balance (for the 402); `needed` is the number of credits asked for.
+ */
+async function refusalError(
+  deps: Deps,
+  refused: SubmissionRefused,
+  limits: Limit[],
+  projectId: string,
+  needed: number,
+  now: Date,
+  principal: Principal,
+) {
+  switch (refused.reason) {
+    case "not_found":
+      return notFound("project");
+    case "rate_limited:caller":
+    case "rate_limited:project": {
+      const limit = limits[refused.reason === "rate_limited:caller" ? 0 : 1]!;
+      return refusal(limit, await tokensIn(deps.db, limit, now));
+    }
+    case "key_credit_limit": {
+      if (principal.via !== "apiKey" || !principal.creditLimit) throw new Error("a key credit refusal without a key credit limit");
+      return keyCreditLimitError(deps.db, principal.keyId, principal.creditLimit, now);
+    }
+    case "insufficient_credits": {
+      const [org] = await deps.db
+        .select({ balance: organizations.creditBalance })
+        .from(organizations)
+        .innerJoin(projects, eq(projects.organizationId, organizations.id))
+        .where(eq(projects.id, projectId));
+      const balance = org?.balance ?? 0;
+      const ask = needed === 1 ? "each job needs 1" : `this batch needs ${needed} (1 per job)`;
+      return new ApiError(
+        "insufficient_credits",
+        `This organization has ${balance} credits left and ${ask}. Ask an operator to grant more credits.`,
+      );
+    }
+  }
+}
+
+const bucketsTaken = (limits: Limit[], taken: Taken) =>
+  rateLimitHeaders([
+    { limit: limits[0]!, tokens: taken.callerTokens },
+    { limit: limits[1]!, tokens: taken.projectTokens },
+  ]);
+
+/**
+ * The submission statement's answer as headers, or its refusal as the ApiError to throw. A single
+ * submit without an Idempotency-Key may share its statement with others of the same caller
+ * (submit-groups.ts); the answer is the same as if it had run alone.
+ */
+export async function submitOnce(
+  deps: Deps,
+  submission: Submission,
+  limits: Limit[],
+  needed: number,
+  principal: Principal,
+): Promise<Record<string, string>> {
+  const groupable = submission.batch === null && submission.jobIdempotencyKey === null && submission.jobs.length === 1;
+  const run = async (s: Submission) => {
+    const taken = await retryOnConflict(() => runSubmission(deps.db, s));
+    await announceLowBalance(deps, s, taken);
+    return taken;
+  };
+  let taken: Taken;
+  try {
+    taken = await (groupable ? submitGrouped(deps.db, submission, run) : run(submission));
+  } catch (error) {
+    if (!(error instanceof SubmissionRefused)) throw error;
+    throw await refusalError(deps, error, limits, submission.projectId, needed, submission.now, principal);
+  }
+  // Counted once committed, in memory: the key's usage is flushed in batches (src/auth/key-usage.ts).
+  if (submission.apiKeyId) for (const _ of submission.jobs) deps.keyUsage.countJobSubmitted(submission.apiKeyId, submission.now);
+  return bucketsTaken(limits, taken);
+}
+
+/**
+ * `credits.low`, once per crossing: when this statement's reservation took the balance from the
+ * owners' threshold or above to under it. Queued just after the statement committed (the submit
+ * stays one round trip); a crash in between loses this one notice, never a credit.
+ */
+async function announceLowBalance(deps: Deps, s: Submission, taken: Taken): Promise<void> {
+  const { balance, lowThreshold } = taken;
+  if (lowThreshold === null || balance >= lowThreshold || balance + s.jobs.length < lowThreshold) return;
+  const [project] = await deps.db.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, s.projectId));
+  if (!project) return;
+  const { organizationId } = project;
+  await deps.db
+    .transaction((tx) =>
+      enqueueWebhookEvent(tx, { organizationId }, "credits.low", { organizationId, balance, threshold: lowThreshold }, s.now),
+    )
+    .catch(() => deps.logger.warn({ event: "credits_low_not_queued", organizationId }));
+}
+
+/** The parts of a submission that come from who submits where, and when. */
+export function submissionFor(principal: Principal, projectId: string, limits: Limit[], now: Date) {
+  const key = principal.via === "apiKey" ? principal : null;
+  return {
+    projectId,
+    userId: principal.user.id,
+    apiKeyId: key?.keyId ?? null,
+    serviceAccountId: key?.serviceAccountId ?? null,
+    keyCreditCap: key?.creditLimit
+      ? { amount: key.creditLimit.amount, periodStart: creditPeriod(key.creditLimit.period, now).start }
+      : null,
+    caller: limits[0]!,
+    project: limits[1]!,
+    now,
+  };
+}
+
+/**
+ * Queues a job, takes the rate-limit tokens and reserves its credit in one statement
+ * (submit-statement.ts), so either all of it happens or none. A retry with the same
+ * Idempotency-Key gets the first job back: its insert meets the unique index, the statement rolls
+ * back (reservation included), and the earlier job is answered; a retry once credits ran out too.
  */
 export async function submitJob(
   deps: Deps,
@@ -101,7 +221,7 @@ export async function submitJob(
   input: CreateJob,
   idempotencyKey?: string,
 ): Promise<Submitted> {
-  const project = await requireProject(deps.db, principal, projectId);
+  requireKeyProject(principal, projectId);
   const url = checkSubmittedUrl(deps, input.url);
   const options = normalizeOptions(input.options);
   const webhookUrl = input.webhook ? checkWebhookUrl(input.webhook.url, webhookPolicy(deps.config), "webhook.url") : null;
@@ -112,33 +232,38 @@ export async function submitJob(
     const earlier = await replay(deps, projectId, idempotencyKey, url, options);
     if (earlier) return replayed(earlier);
   }
-  const row = {
-    id: newId(now),
-    projectId,
-    apiKeyId: principal.via === "apiKey" ? principal.keyId : null,
-    createdBy: principal.user.id,
-    serviceAccountId: principal.via === "apiKey" ? principal.serviceAccountId : null,
-    url,
-    status: "queued" as const,
-    options,
-    idempotencyKey: idempotencyKey ?? null,
-    webhookUrl,
-    createdAt: now,
-  };
+  const job = { id: newId(now), ledgerId: newId(now), url, options, webhookUrl, createdAt: now.toISOString() };
+  const submission = submissionFor(principal, projectId, limits, now);
   try {
-    const submitted = await deps.db.transaction(async (tx) => {
-      const headers = await consume(tx, limits, now);
-      const [job] = await tx.insert(jobs).values(row).returning();
-      if (principal.via === "apiKey" && principal.creditLimit) await takeKeyCredit(tx, principal.keyId, principal.creditLimit, now);
-      await reserve(tx, project.organizationId, row.id, now);
-      return { job: jobView(job!, true), replayed: false, headers };
-    });
-    // Counted once committed, in memory: the key's usage is flushed in batches (src/auth/key-usage.ts).
-    if (row.apiKeyId) deps.keyUsage.countJobSubmitted(row.apiKeyId, now);
-    return submitted;
+    const headers = await submitOnce(
+      deps,
+      { ...submission, tokens: 1, jobs: [job], jobIdempotencyKey: idempotencyKey ?? null, batch: null },
+      limits,
+      1,
+      principal,
+    );
+    const view = jobView(
+      {
+        ...job,
+        projectId,
+        apiKeyId: submission.apiKeyId,
+        createdBy: principal.user.id,
+        serviceAccountId: submission.serviceAccountId,
+        status: "queued",
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        result: null,
+        error: null,
+        creditsCharged: 0,
+        batchId: null,
+      },
+      true,
+    );
+    return { job: view, replayed: false, headers };
   } catch (error) {
-    const earlier =
-      idempotencyKey && databaseErrorCode(error) === "23505" ? await replay(deps, projectId, idempotencyKey, url, options) : null;
+    const retried = databaseErrorCode(error) === "23505" || (error instanceof ApiError && error.code === "insufficient_credits");
+    const earlier = idempotencyKey && retried ? await replay(deps, projectId, idempotencyKey, url, options) : null;
     if (earlier) return replayed(earlier);
     throw error;
   }

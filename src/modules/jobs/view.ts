@@ -1,7 +1,26 @@
 import type { components } from "../../../generated/openapi";
 import type { jobs } from "../../db/schema";
 
-type JobRow = typeof jobs.$inferSelect;
+/** The columns a job's view is made of (a submit builds one without reading the row back). */
+export type JobRow = Pick<
+  typeof jobs.$inferSelect,
+  | "id"
+  | "projectId"
+  | "url"
+  | "status"
+  | "options"
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+  | "apiKeyId"
+  | "createdBy"
+  | "creditsCharged"
+  | "result"
+  | "error"
+  | "batchId"
+  | "serviceAccountId"
+  | "webhookUrl"
+>;
 export type JobView = components["schemas"]["Job"];
 export type JobOptions = components["schemas"]["JobOptions"];
 export type JobResult = components["schemas"]["JobResult"];
@@ -65,6 +84,7 @@ export function jobView(j: JobRow, withResult: boolean): JobView {
     apiKeyId: j.apiKeyId,
     createdBy: j.createdBy,
     creditsCharged: j.creditsCharged,
+    batchId: j.batchId,
   };
   if (j.serviceAccountId) view.serviceAccountId = j.serviceAccountId;
   if (withResult && j.result) view.result = ordered(j.result as JobResult, RESULT_ORDER);
