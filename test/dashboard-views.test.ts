@@ -398,6 +398,31 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await text(rows.first().locator('td[data-label="Target"]'), `Organization ${ada.name}'s organization`);
   }, 60_000);
 
+  test("Jobs filters by batch: a batch job links to its batch's jobs, kept in the address", async () => {
+    const batch = await api(
+      "POST",
+      `/projects/${projectId}/jobs/batch`,
+      { urls: [`${site.url}/page?b=1`, `${site.url}/page?b=2`] },
+      keys.scraper.key,
+    );
+    expect(batch.status).toBe(202);
+    for (const job of batch.body.data.jobs) await until(job.id, ["succeeded", "failed"]);
+    const inBatch = (await api("GET", `/projects/${projectId}/jobs?batchId=${batch.body.data.batchId}`)).body.data;
+    await openTab("Jobs");
+    const rows = page.locator("tbody tr");
+    await page
+      .getByRole("link", { name: `Batch …${batch.body.data.batchId.slice(-6)}: only its jobs` })
+      .first()
+      .click();
+    await eventually(() => expect(page.url()).toContain(`batch=${batch.body.data.batchId}`));
+    await count(rows, inBatch.length);
+    expect(await rows.locator(".job-link").allTextContents()).toEqual(inBatch.map((j: any) => j.url));
+    await visible(page.locator("[data-batch-filter]"));
+    await checkView(page, "jobs-batch", () => visible(rows.first()));
+    await page.getByRole("link", { name: "Show every batch" }).click();
+    await eventually(async () => expect(await rows.count()).toBeGreaterThan(inBatch.length));
+  }, 60_000);
+
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {
     await openTab("Quick start");
     const commands = await page.locator("pre.curl").allTextContents();

@@ -16,17 +16,19 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
   const projectId = ctx.project.id;
   const status = isJobStatus(route.query.status) ? route.query.status : undefined;
   const apiKeyId = route.query.key || undefined;
+  const batchId = route.query.batch || undefined;
   const keys = useResource(() => loadKeyNames(projectId), [projectId]);
   // Keyboard users continue from the first job that "Load more jobs" brought.
   const paged = usePaged(
-    (cursor?: string) => loadJobsPage(projectId, { status, apiKeyId }, cursor),
-    [projectId, status, apiKeyId],
-    "[data-job-row] a",
+    (cursor?: string) => loadJobsPage(projectId, { status, apiKeyId, batchId }, cursor),
+    [projectId, status, apiKeyId, batchId],
+    "[data-job-row] .job-link",
   );
   const statusId = useId();
   const keyId = useId();
 
-  const filter = (change: { status?: string; key?: string }) => navigate(href("jobs", { projectId }, { status, key: apiKeyId, ...change }));
+  const filter = (change: { status?: string; key?: string }) =>
+    navigate(href("jobs", { projectId }, { status, key: apiKeyId, batch: batchId, ...change }));
   const keyNames = new Map((keys.data ?? []).map((k) => [k.id, k.name]));
 
   return (
@@ -60,10 +62,16 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
           </select>
         </div>
       </form>
+      {batchId && (
+        <p class="notice" data-batch-filter>
+          Only the jobs of batch <code>{batchId}</code>.{" "}
+          <a href={href("jobs", { projectId }, { status, key: apiKeyId })}>Show every batch</a>
+        </p>
+      )}
       <Loaded resource={paged.resource} what="jobs">
         {(data) =>
           data.items.length === 0 ? (
-            status || apiKeyId ? (
+            status || apiKeyId || batchId ? (
               <p class="empty">No jobs match these filters.</p>
             ) : (
               <div class="empty">

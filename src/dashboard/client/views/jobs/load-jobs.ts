@@ -3,7 +3,7 @@ import type { Page } from "../../hooks/use-paged";
 import type { ApiKey } from "../keys/load-keys";
 import type { Job, JobStatus } from "./job-words";
 
-export type JobFilters = { status?: JobStatus; apiKeyId?: string };
+export type JobFilters = { status?: JobStatus; apiKeyId?: string; batchId?: string };
 
 const PAGE = 20;
 
