@@ -154,7 +154,10 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle an
     await page.getByLabel("Full access").check();
     await page.getByLabel("Allowed addresses").fill("");
     await page.getByLabel("Credit cap", { exact: true }).fill("");
+    const patch = page.waitForRequest((r) => r.method() === "PATCH");
     await dialog().getByRole("button", { name: "Save limits" }).click();
+    // Only the changed fields are sent: the rate limit was left alone.
+    expect(Object.keys((await patch).postDataJSON()).sort()).toEqual(["allowedIps", "creditLimit", "expiresAt", "scopes"]);
     await gone(dialog());
     await focused(page.getByRole("button", { name: "Edit limits of nightly-scrape" }));
     await text(row("nightly-scrape").locator('td[data-label="Status"] .status'), "Active");
