@@ -2135,9 +2135,10 @@ export interface components {
         /**
          * @description What happened. `api_key.rolled`, `api_key.expired` (written when an expired key is first
          *     refused, or by the sweep), and `service_account.*` come with key expiry and service accounts.
+         *     `webhook.disabled` (by the system) says an endpoint kept failing for WEBHOOK_DISABLE_AFTER_MS.
          * @enum {string}
          */
-        AuditAction: "api_key.created" | "api_key.updated" | "api_key.revoked" | "api_key.rolled" | "api_key.expired" | "api_key.leak_reported" | "member.added" | "member.removed" | "member.role_changed" | "project.created" | "organization.created" | "credits.granted" | "service_account.created" | "service_account.deleted" | "session.login_failed_locked";
+        AuditAction: "api_key.created" | "api_key.updated" | "api_key.revoked" | "api_key.rolled" | "api_key.expired" | "api_key.leak_reported" | "member.added" | "member.removed" | "member.role_changed" | "project.created" | "organization.created" | "credits.granted" | "service_account.created" | "service_account.deleted" | "session.login_failed_locked" | "webhook.disabled";
         AuditEvent: {
             id: components["schemas"]["Id"];
             organizationId: components["schemas"]["Id"];
@@ -2151,7 +2152,7 @@ export interface components {
             };
             target: {
                 /** @enum {string} */
-                type: "api_key" | "user" | "project" | "organization" | "service_account";
+                type: "api_key" | "user" | "project" | "organization" | "service_account" | "webhook";
                 id: components["schemas"]["Id"];
             };
             /** @description The client address of the request that made the change (as TRUST_PROXY decides it). */

@@ -381,6 +381,11 @@ describe("failing endpoints", () => {
       }
       expect(endpoint).toMatchObject({ enabled: false, disabledReason: "failing" });
       expect(t.logs.some((l) => l.event === "webhook_endpoint_disabled" && l.webhookId === e.id)).toBe(true);
+      const audit = await t.request("GET", `/private/organizations/${ada.orgId}/audit-log?action=webhook.disabled&targetId=${e.id}`, {
+        token,
+      });
+      expect(audit.body.data).toHaveLength(1);
+      expect(audit.body.data[0]).toMatchObject({ actor: { type: "system", id: null }, target: { type: "webhook", id: e.id } });
       const retry = await t.request("POST", `${hooks(ada)}/${e.id}/test`, { token });
       expect(retry.status).toBe(409);
     } finally {

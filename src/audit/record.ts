@@ -19,11 +19,12 @@ export const AUDIT_ACTIONS = [
   "service_account.created",
   "service_account.deleted",
   "session.login_failed_locked",
+  "webhook.disabled",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditActor = { type: "user" | "api_key" | "service_account" | "system"; id: string | null };
-export type AuditTarget = { type: "api_key" | "user" | "project" | "organization" | "service_account"; id: string };
+export type AuditTarget = { type: "api_key" | "user" | "project" | "organization" | "service_account" | "webhook"; id: string };
 
 export type AuditEvent = {
   action: AuditAction;

@@ -1,7 +1,8 @@
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../audit/record";
 import type { WebhookSettings } from "../config";
 import type { Db } from "../db/client";
-import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { projects, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { newId } from "../ids";
 import type { PostOutcome } from "./webhook-post";
 
@@ -140,7 +141,28 @@ export async function recordAttempt(
       .where(
         and(endpoint, eq(webhookEndpoints.enabled, true), lte(webhookEndpoints.failingSince, later(now, -settings.webhookDisableAfterMs))),
       )
-      .returning({ id: webhookEndpoints.id });
+      .returning({
+        id: webhookEndpoints.id,
+        projectId: webhookEndpoints.projectId,
+        url: webhookEndpoints.url,
+        failingSince: webhookEndpoints.failingSince,
+      });
+    for (const off of disabled) {
+      const [project] = await tx.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, off.projectId));
+      await recordAuditEvent(
+        tx,
+        {
+          action: "webhook.disabled",
+          actor: SYSTEM,
+          target: { type: "webhook", id: off.id },
+          organizationId: project?.organizationId ?? null,
+          projectId: off.projectId,
+          details: { url: off.url, reason: "failing", failingSince: off.failingSince },
+        },
+        NO_REQUEST,
+        now,
+      );
+    }
     return { settled: true, status, endpointDisabled: disabled.length > 0 };
   });
 }
