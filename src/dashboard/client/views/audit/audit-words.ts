@@ -19,6 +19,7 @@ export const actionWords: Record<AuditAction, string> = {
   "service_account.created": "Service account created",
   "service_account.deleted": "Service account deleted",
   "session.login_failed_locked": "Sign-in locked after failed attempts",
+  "webhook.disabled": "Webhook endpoint disabled after failing",
 };
 export const AUDIT_ACTIONS = Object.keys(actionWords) as AuditAction[];
 
@@ -28,6 +29,7 @@ const targetWords: Record<AuditEvent["target"]["type"], string> = {
   project: "Project",
   organization: "Organization",
   service_account: "Service account",
+  webhook: "Webhook endpoint",
 };
 
 /** Names the page knows, by id: people, keys, service accounts, projects. */
