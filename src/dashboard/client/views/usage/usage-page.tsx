@@ -111,7 +111,11 @@ export function UsagePage({ ctx, route }: ViewProps<"usage">) {
                   <BarChart key={chart.title} title={chart.title} labels={labels} series={chart.series} />
                 ))}
               </div>
-              <KeysTable keys={data.project.keys} projectTotals={data.project.totals} />
+              <KeysTable
+                keys={data.project.keys}
+                projectTotals={data.project.totals}
+                keyHref={(id) => href("usage", { projectId }, { range, key: id })}
+              />
             </>
           );
         }}
@@ -145,8 +149,8 @@ function TotalsInWords({ totals }: { totals: Counts }) {
   );
 }
 
-/** Every key with activity in the range, biggest spender first, with its share of the credits charged. */
-function KeysTable({ keys, projectTotals }: { keys: KeyTotals[]; projectTotals: Counts }) {
+/** Every key with activity in the range, biggest spender first, with its share of the credits charged; a name opens that key's charts. */
+function KeysTable({ keys, projectTotals, keyHref }: { keys: KeyTotals[]; projectTotals: Counts; keyHref: (id: string) => string }) {
   const used = keys
     .filter((k) => k.totals.requests.total + k.totals.jobs.submitted + k.totals.credits.reserved > 0)
     .sort((a, b) => b.totals.credits.charged - a.totals.credits.charged || b.totals.credits.reserved - a.totals.credits.reserved);
@@ -171,7 +175,7 @@ function KeysTable({ keys, projectTotals }: { keys: KeyTotals[]; projectTotals: 
               {used.map((k) => (
                 <tr key={k.keyId} data-usage-key={k.keyId}>
                   <td data-label="Key">
-                    {k.name} <code>{keyDisplay("azs_", k.keyHint)}</code>
+                    <a href={keyHref(k.keyId)}>{k.name}</a> <code>{keyDisplay("azs_", k.keyHint)}</code>
                     {k.revokedAt ? " (revoked)" : ""}
                   </td>
                   <td data-label="Requests" class="number">
