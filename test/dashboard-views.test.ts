@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { count, eventually, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
+import { count, eventually, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
 import { apiCall, checkView, signInAs } from "./helpers/dashboard";
 import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
@@ -53,6 +53,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       WORKER_CONCURRENCY: "1", // one held job keeps the next one queued
       ADMIN_EMAILS: ada.email,
       LOG_REQUESTS: "false",
+      KEY_USAGE_FLUSH_MS: "50",
       // A receiver that keeps failing is disabled within seconds, for the Webhooks view.
       WEBHOOK_POLL_MS: "50",
       WEBHOOK_RETRY_BASE_MS: "100",
@@ -244,6 +245,184 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
     await visible(page.getByText("No webhook endpoints yet."));
     expect((await api("GET", hooks)).body.data).toEqual([]);
+  }, 60_000);
+
+  test("Webhooks: Add endpoint shows the secret once; its page pings, lists deliveries with retry, rotates the secret, edits events", async () => {
+    const hooks = `/private/projects/${projectId}/webhooks`;
+    const url = `${site.url}/page`;
+    await openTab("Webhooks");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await page.getByLabel("Endpoint URL").fill("not a url");
+    await page.getByRole("dialog").getByRole("button", { name: "Add endpoint" }).click();
+    await visible(page.getByText("Enter an http or https URL"));
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description").fill("Price alerts");
+    await checkView(page, "webhook-add-dialog", () => visible(page.getByLabel("Endpoint URL")));
+    await page.getByRole("dialog").getByRole("button", { name: "Add endpoint" }).click();
+    const secretField = page.getByRole("textbox", { name: "Signing secret" });
+    await visible(secretField);
+    expect(await secretField.inputValue()).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    await page.keyboard.press("Escape"); // not copied: asks first
+    await visible(page.getByText("You have not copied the secret."));
+    await page.getByRole("button", { name: "Close without copying" }).click();
+    const [endpoint] = (await api("GET", hooks)).body.data;
+    expect(endpoint).toMatchObject({ url, description: "Price alerts", events: ["job.succeeded", "job.failed"], enabled: true });
+
+    await page.getByRole("link", { name: url }).click();
+    await visible(page.getByRole("heading", { name: "Webhook", level: 1 }));
+    await page.getByRole("button", { name: "Send test" }).click();
+    const rows = page.locator("tbody tr");
+    await count(rows, 1);
+    await eventually(async () => {
+      await page.getByRole("link", { name: "Jobs" }).click(); // reopening the page reloads its deliveries
+      await page.goto(`/#/projects/${projectId}/webhooks/${endpoint.id}`);
+      expect(await rows.first().locator('td[data-label="Status"]').textContent()).toBe("Delivered");
+    }, 20_000);
+    const [delivery] = (await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data;
+    await text(rows.first().locator('td[data-label="Event"]'), "webhook.ping");
+    expect(await rows.first().locator('td[data-label="Last attempt"]').textContent()).toStartWith(
+      `HTTP ${delivery.attempts.at(-1).responseStatus} after `,
+    );
+    await checkView(page, "webhook", () => visible(rows.first()));
+    await rows
+      .first()
+      .getByRole("button", { name: /^Send again/ })
+      .click();
+    await eventually(
+      async () => expect((await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data[0].attempts.length).toBe(2),
+      20_000,
+    );
+
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Rotate secret" }).click();
+    const rotated = page.getByRole("textbox", { name: "Signing secret" });
+    await visible(rotated);
+    await rotated.press("Control+C"); // copied by hand counts as copied
+    await page.getByRole("dialog").getByRole("button", { name: "Done" }).click();
+    await gone(page.getByRole("dialog"));
+
+    await page.getByRole("button", { name: "Edit endpoint" }).click();
+    await page.getByRole("checkbox", { name: /^Credits fell under/ }).check();
+    await page.getByRole("checkbox", { name: /^Enabled/ }).uncheck();
+    await page.getByRole("dialog").getByRole("button", { name: "Save endpoint" }).click();
+    await gone(page.getByRole("dialog"));
+    await visible(page.getByText("Paused"));
+    expect((await api("GET", hooks)).body.data[0]).toMatchObject({
+      events: ["job.succeeded", "job.failed", "credits.low"],
+      enabled: false,
+    });
+  }, 90_000);
+
+  test("Credits: an owner sets the low-balance alert and turns it off, as the API then says", async () => {
+    await openTab("Credits");
+    const field = page.getByLabel("Alert when the balance falls under");
+    await field.fill("0");
+    await page.getByRole("button", { name: "Save alert" }).click();
+    await visible(page.getByText("Alert when the balance falls under must be at least 1."));
+    await field.fill("100");
+    await page.getByRole("button", { name: "Save alert" }).click();
+    await visible(page.getByText("On: a credits.low event goes to webhooks when the balance falls under 100 credits"));
+    expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.lowThreshold).toBe(100);
+    await checkView(page, "credits-alert", () => visible(field));
+    await page.getByRole("button", { name: "Turn off" }).click();
+    await visible(page.getByText(/^Off\./));
+    expect((await api("GET", `/private/organizations/${orgId}/credits`)).body.data.lowThreshold).toBe(null);
+  }, 60_000);
+
+  test("Usage: the charts' numbers, the totals in words and the per-key table equal the API's, for the project and for one key", async () => {
+    const sum = (figure: string, series: string) =>
+      page
+        .locator("figure", { has: page.locator("figcaption", { hasText: figure }) })
+        .locator(`rect[data-series="${series}"]`)
+        .evaluateAll((rects) => rects.reduce((total, r) => total + Number(r.getAttribute("data-value")), 0));
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const projectUsage = async () => (await api("GET", `/private/projects/${projectId}/usage?from=${since}`)).body.data;
+
+    await openTab("Usage");
+    await page.getByLabel("Period").selectOption({ label: "Last 24 hours" });
+    await eventually(() => expect(page.url()).toContain("range=24h"));
+    // Counters are flushed every 50 ms here; read both sides again until they agree.
+    await eventually(async () => {
+      await page.reload();
+      await visible(page.locator("[data-usage-totals]"));
+      const { totals, keys } = await projectUsage();
+      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(totals.requests.ok);
+      expect(await sum("Jobs", "Succeeded")).toBe(totals.jobs.succeeded);
+      expect(await sum("Jobs", "Failed")).toBe(totals.jobs.failed);
+      expect(await sum("Credits", "Charged")).toBe(totals.credits.charged);
+      expect(await page.locator('[data-total="jobs"]').textContent()).toBe(
+        `${totals.jobs.submitted} submitted: ${totals.jobs.succeeded} succeeded, ${totals.jobs.failed} failed`,
+      );
+      for (const key of keys.filter((k: any) => k.totals.requests.total > 0)) {
+        await text(page.locator(`tr[data-usage-key="${key.keyId}"] td[data-label="Credits charged"]`), String(key.totals.credits.charged));
+      }
+      const top = [...keys].sort((a: any, b: any) => b.totals.credits.charged - a.totals.credits.charged)[0];
+      expect(await page.locator("[data-top-spender]").textContent()).toStartWith(`${top.name} spent the most credits`);
+    }, 20_000);
+    await checkView(page, "usage", () => visible(page.locator("[data-usage-totals]")));
+
+    // A key's name in the table opens its own charts, as the Key filter does.
+    await page.locator(`tr[data-usage-key="${keys.scraper.id}"]`).getByRole("link", { name: "scraper" }).click();
+    await selected(page.getByLabel("Key", { exact: true }), `scraper (azs_••••${keys.scraper.key.slice(-4)})`);
+    await eventually(async () => {
+      const usage = (await api("GET", `/private/projects/${projectId}/api-keys/${keys.scraper.id}/usage?from=${since}`)).body.data;
+      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(usage.totals.requests.ok);
+      expect(await sum("Jobs", "Succeeded")).toBe(usage.totals.jobs.succeeded);
+      expect(await sum("Credits", "Charged")).toBe(usage.totals.credits.charged);
+      // Bar by bar: each of the key's hourly buckets is the bar of its hour.
+      const bars = await page
+        .locator("figure", { has: page.locator("figcaption", { hasText: "Jobs" }) })
+        .locator("g[data-bar]")
+        .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll("rect")].reduce((t, r) => t + Number(r.getAttribute("data-value")), 0)));
+      expect(bars.filter((b) => b > 0)).toEqual(usage.buckets.map((b: any) => b.jobs.submitted).filter((n: number) => n > 0));
+    }, 20_000);
+  }, 90_000);
+
+  test("Audit log: who did what to which target, from where and when, filtered by action and place, as the API says", async () => {
+    await openTab("Audit log");
+    const rows = page.locator("tbody tr");
+    const events = (await api("GET", `/private/organizations/${orgId}/audit-log?projectId=${projectId}&limit=25`)).body.data;
+    await count(rows, events.length);
+    await text(rows.first().locator('td[data-label="Address"]'), events[0].ip ?? "—");
+    await checkView(page, "audit-log", () => visible(rows.first()));
+
+    await page.getByLabel("Action").selectOption({ label: "Key created" });
+    const created = (await api("GET", `/private/organizations/${orgId}/audit-log?projectId=${projectId}&action=api_key.created`)).body.data;
+    await count(rows, created.length);
+    const scraperRow = rows.filter({ hasText: "Key scraper" });
+    await text(scraperRow.locator('td[data-label="Who"]'), "You (Ada Lovelace)");
+    expect(await scraperRow.locator('td[data-label="Target"]').textContent()).toBe(`Key scraper (azs_••••${keys.scraper.key.slice(-4)})`);
+
+    await page.getByLabel("Action").selectOption({ label: "Organization created" });
+    await visible(page.getByText("No events match these filters."));
+    await page.getByLabel("Where").selectOption({ label: "The whole organization" });
+    await count(rows, 1);
+    await text(rows.first().locator('td[data-label="Target"]'), `Organization ${ada.name}'s organization`);
+  }, 60_000);
+
+  test("Jobs filters by batch: a batch job links to its batch's jobs, kept in the address", async () => {
+    const batch = await api(
+      "POST",
+      `/projects/${projectId}/jobs/batch`,
+      { urls: [`${site.url}/page?b=1`, `${site.url}/page?b=2`] },
+      keys.scraper.key,
+    );
+    expect(batch.status).toBe(202);
+    for (const job of batch.body.data.jobs) await until(job.id, ["succeeded", "failed"]);
+    const inBatch = (await api("GET", `/projects/${projectId}/jobs?batchId=${batch.body.data.batchId}`)).body.data;
+    await openTab("Jobs");
+    const rows = page.locator("tbody tr");
+    await page
+      .getByRole("link", { name: `Batch …${batch.body.data.batchId.slice(-6)}: only its jobs` })
+      .first()
+      .click();
+    await eventually(() => expect(page.url()).toContain(`batch=${batch.body.data.batchId}`));
+    await count(rows, inBatch.length);
+    expect(await rows.locator(".job-link").allTextContents()).toEqual(inBatch.map((j: any) => j.url));
+    await visible(page.locator("[data-batch-filter]"));
+    await checkView(page, "jobs-batch", () => visible(rows.first()));
+    await page.getByRole("link", { name: "Show every batch" }).click();
+    await eventually(async () => expect(await rows.count()).toBeGreaterThan(inBatch.length));
   }, 60_000);
 
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {

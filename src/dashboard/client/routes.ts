@@ -14,6 +14,10 @@ const table = {
   credits: "projects/:projectId/credits",
   members: "projects/:projectId/members",
   webhooks: "projects/:projectId/webhooks",
+  webhook: "projects/:projectId/webhooks/:webhookId",
+  "service-accounts": "projects/:projectId/service-accounts",
+  usage: "projects/:projectId/usage",
+  audit: "projects/:projectId/audit-log",
   start: "projects/:projectId/start",
 } as const;
 

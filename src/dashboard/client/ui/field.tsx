@@ -1,7 +1,20 @@
 import type { ComponentChildren, KeyboardEventHandler, RefObject } from "preact";
 import { useId, useRef, useState } from "preact/hooks";
 
-export type Rules = { required?: boolean; email?: boolean; minLength?: number; maxLength?: number };
+export type Rules = {
+  required?: boolean;
+  email?: boolean;
+  minLength?: number;
+  maxLength?: number;
+  /** A whole number, at least `min` and at most `max` (when the field is not empty). */
+  integer?: boolean;
+  /** A number greater than 0, fractions allowed (when the field is not empty). */
+  positive?: boolean;
+  min?: number;
+  max?: number;
+  /** A rule of the form's own, such as "a date in the future": the message, or null. */
+  check?: (value: string) => string | null;
+};
 
 /** A text input's value, its error line and the rules every form checks the same way. */
 export type FieldState = {
@@ -11,13 +24,13 @@ export type FieldState = {
   setValue(value: string): void;
   error: string | null;
   setError(message: string | null): void;
-  ref: RefObject<HTMLInputElement | null>;
+  ref: RefObject<(HTMLInputElement & HTMLTextAreaElement) | null>;
 };
 
 export function useField(label: string, rules: Rules = {}, initial = ""): FieldState {
   const [value, setValue] = useState(initial);
   const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLInputElement>(null);
+  const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   return { label, rules, value, setValue, error, setError, ref };
 }
 
@@ -29,7 +42,15 @@ export function problemWith({ label, rules, value }: Pick<FieldState, "label" | 
   if (rules.email && value.trim() !== "" && !EMAIL.test(value.trim())) return "Enter an email address such as name@example.com.";
   if (rules.minLength && value.length < rules.minLength) return `${label} must be at least ${rules.minLength} characters.`;
   if (rules.maxLength && value.length > rules.maxLength) return `${label} must be at most ${rules.maxLength} characters.`;
-  return null;
+  const text = value.trim();
+  if (text !== "" && (rules.integer || rules.positive)) {
+    const n = Number(text);
+    if (rules.integer && !/^\d+$/.test(text)) return `${label} must be a whole number, such as 10.`;
+    if (rules.positive && (!Number.isFinite(n) || n <= 0)) return `${label} must be a number greater than 0.`;
+    if (rules.min !== undefined && n < rules.min) return `${label} must be at least ${rules.min}.`;
+    if (rules.max !== undefined && n > rules.max) return `${label} must be at most ${rules.max}.`;
+  }
+  return rules.check?.(value) ?? null;
 }
 
 /**
@@ -55,7 +76,10 @@ type FieldProps = {
   /** Hide the label visually (it stays the input's accessible name), e.g. for inline rename. */
   labelHidden?: boolean;
   class?: string;
-  type: "text" | "email" | "password" | "search";
+  type: "text" | "email" | "password" | "search" | "date" | "url" | "number";
+  /** A textarea of this many rows instead of an input. */
+  rows?: number;
+  inputMode?: "numeric" | "decimal";
   autocomplete: string;
   onKeyDown?: KeyboardEventHandler<HTMLInputElement>;
 };
@@ -64,7 +88,7 @@ type FieldProps = {
  * A labelled input with its hint and error line: the input points at both with
  * `aria-describedby`, is `aria-invalid` while an error shows, and the error is a live region.
  */
-export function Field({ field, hint, labelHidden, class: className, type, autocomplete, onKeyDown }: FieldProps) {
+export function Field({ field, hint, labelHidden, class: className, type, rows, inputMode, autocomplete, onKeyDown }: FieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
@@ -74,20 +98,34 @@ export function Field({ field, hint, labelHidden, class: className, type, autoco
       <label for={id} class={labelHidden ? "visually-hidden" : undefined}>
         {field.label}
       </label>
-      <input
-        // Preact types each input type separately; a union of them needs naming one.
-        type={type as "text"}
-        autocomplete={autocomplete}
-        onKeyDown={onKeyDown}
-        id={id}
-        ref={field.ref}
-        value={field.value}
-        onInput={(event) => field.setValue(event.currentTarget.value)}
-        required={field.rules.required}
-        maxLength={field.rules.maxLength}
-        aria-describedby={describedBy}
-        aria-invalid={field.error ? "true" : undefined}
-      />
+      {rows ? (
+        <textarea
+          rows={rows}
+          autocomplete={autocomplete}
+          id={id}
+          ref={field.ref}
+          value={field.value}
+          onInput={(event) => field.setValue(event.currentTarget.value)}
+          aria-describedby={describedBy}
+          aria-invalid={field.error ? "true" : undefined}
+        />
+      ) : (
+        <input
+          // Preact types each input type separately; a union of them needs naming one.
+          type={type as "text"}
+          inputMode={inputMode}
+          autocomplete={autocomplete}
+          onKeyDown={onKeyDown}
+          id={id}
+          ref={field.ref}
+          value={field.value}
+          onInput={(event) => field.setValue(event.currentTarget.value)}
+          required={field.rules.required}
+          maxLength={field.rules.maxLength}
+          aria-describedby={describedBy}
+          aria-invalid={field.error ? "true" : undefined}
+        />
+      )}
       {hint && (
         <p class="field-hint" id={hintId}>
           {hint}

@@ -1,12 +1,13 @@
 import { api, call, type Schemas } from "../../api";
 import { count } from "../../format";
-import { useAction } from "../../hooks/use-action";
-import { useResource } from "../../hooks/use-resource";
-import { Button } from "../../ui/button";
+import { usePaged } from "../../hooks/use-paged";
 import { Loaded } from "../../ui/loaded";
+import { MoreButton } from "../../ui/more-button";
 import { PageHeading } from "../../ui/page-heading";
+import { TableHead } from "../../ui/table-head";
 import { Time } from "../../ui/time";
 import type { ViewProps } from "../shell/views";
+import { LowBalanceForm } from "./low-balance-form";
 
 type Entry = Schemas["LedgerEntry"];
 const PAGE = 25;
@@ -24,20 +25,18 @@ async function loadCredits(orgId: string, cursor?: string) {
   const page = await call(() =>
     api.GET("/private/organizations/{orgId}/credits", { params: { path: { orgId }, query: { limit: PAGE, cursor } } }),
   );
-  return { balance: page.data.balance, entries: page.data.entries, nextCursor: page.nextCursor };
+  return {
+    items: page.data.entries,
+    nextCursor: page.nextCursor,
+    extra: { balance: page.data.balance, lowThreshold: page.data.lowThreshold },
+  };
 }
 
-/** The organization's balance and its ledger, newest first, a page at a time. */
+/** The organization's balance and its ledger, newest first, a page at a time; owners set the low-balance alert. */
 export function CreditsPage({ ctx }: ViewProps<"credits">) {
   const orgId = ctx.organization.id;
-  const credits = useResource(() => loadCredits(orgId), [orgId]);
-  const more = useAction(async () => {
-    if (credits.status !== "ready" || !credits.data.nextCursor) return;
-    const shown = credits.data.entries.length;
-    const next = await loadCredits(orgId, credits.data.nextCursor);
-    credits.update((d) => ({ ...d, entries: [...d.entries, ...next.entries], nextCursor: next.nextCursor }));
-    setTimeout(() => document.querySelectorAll<HTMLElement>("[data-entry-row]")[shown]?.focus());
-  });
+  const paged = usePaged((cursor?: string) => loadCredits(orgId, cursor), [orgId], "[data-entry-row]");
+  const credits = paged.resource;
 
   return (
     <>
@@ -47,24 +46,23 @@ export function CreditsPage({ ctx }: ViewProps<"credits">) {
         that succeeds keeps it.
       </p>
       <Loaded resource={credits} what="credits">
-        {(data) => (
+        {({ items, extra }) => (
           <>
             <p class="balance">
-              <span class="balance-number">{count(data.balance)}</span> {data.balance === 1 ? "credit" : "credits"} available
+              <span class="balance-number">{count(extra.balance)}</span> {extra.balance === 1 ? "credit" : "credits"} available
             </p>
+            {ctx.organization.role === "owner" && (
+              <LowBalanceForm
+                orgId={orgId}
+                threshold={extra.lowThreshold}
+                onSaved={(lowThreshold) => credits.update((d) => ({ ...d, extra: { ...d.extra, lowThreshold } }))}
+              />
+            )}
             <table class="table">
               <caption class="table-caption">Ledger</caption>
-              <thead>
-                <tr>
-                  {["When", "What", "Change", "Job", "Note"].map((column) => (
-                    <th key={column} scope="col">
-                      {column}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <TableHead columns={["When", "What", "Change", "Job", "Note"]} />
               <tbody>
-                {data.entries.map((entry) => (
+                {items.map((entry) => (
                   <tr key={entry.id} data-entry-row tabIndex={-1}>
                     <td data-label="When">
                       <Time iso={entry.createdAt} />
@@ -79,16 +77,7 @@ export function CreditsPage({ ctx }: ViewProps<"credits">) {
                 ))}
               </tbody>
             </table>
-            {more.error && (
-              <p class="field-error" role="alert">
-                {more.error}
-              </p>
-            )}
-            {data.nextCursor && (
-              <Button busy={more.pending} busyLabel="Loading…" onClick={() => void more.run()}>
-                Show older entries
-              </Button>
-            )}
+            <MoreButton paged={paged} label="Show older entries" />
           </>
         )}
       </Loaded>

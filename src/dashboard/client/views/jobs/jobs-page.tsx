@@ -1,10 +1,10 @@
 import { useId } from "preact/hooks";
-import { useAction } from "../../hooks/use-action";
+import { usePaged } from "../../hooks/use-paged";
 import { useResource } from "../../hooks/use-resource";
 import { navigate } from "../../router";
 import { href } from "../../routes";
-import { Button } from "../../ui/button";
 import { Loaded } from "../../ui/loaded";
+import { MoreButton } from "../../ui/more-button";
 import { PageHeading } from "../../ui/page-heading";
 import type { ViewProps } from "../shell/views";
 import { isJobStatus, JOB_STATUSES, statusWords } from "./job-words";
@@ -16,20 +16,19 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
   const projectId = ctx.project.id;
   const status = isJobStatus(route.query.status) ? route.query.status : undefined;
   const apiKeyId = route.query.key || undefined;
+  const batchId = route.query.batch || undefined;
   const keys = useResource(() => loadKeyNames(projectId), [projectId]);
-  const jobs = useResource(() => loadJobsPage(projectId, { status, apiKeyId }), [projectId, status, apiKeyId]);
+  // Keyboard users continue from the first job that "Load more jobs" brought.
+  const paged = usePaged(
+    (cursor?: string) => loadJobsPage(projectId, { status, apiKeyId, batchId }, cursor),
+    [projectId, status, apiKeyId, batchId],
+    "[data-job-row] .job-link",
+  );
   const statusId = useId();
   const keyId = useId();
 
-  const more = useAction(async () => {
-    if (jobs.status !== "ready" || !jobs.data.nextCursor) return;
-    const shown = jobs.data.jobs.length;
-    const next = await loadJobsPage(projectId, { status, apiKeyId }, jobs.data.nextCursor);
-    jobs.update((d) => ({ jobs: [...d.jobs, ...next.jobs], nextCursor: next.nextCursor }));
-    // Keyboard users continue from the first job that just appeared.
-    setTimeout(() => document.querySelectorAll<HTMLElement>("[data-job-row] a")[shown]?.focus());
-  });
-  const filter = (change: { status?: string; key?: string }) => navigate(href("jobs", { projectId }, { status, key: apiKeyId, ...change }));
+  const filter = (change: { status?: string; key?: string }) =>
+    navigate(href("jobs", { projectId }, { status, key: apiKeyId, batch: batchId, ...change }));
   const keyNames = new Map((keys.data ?? []).map((k) => [k.id, k.name]));
 
   return (
@@ -63,10 +62,16 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
           </select>
         </div>
       </form>
-      <Loaded resource={jobs} what="jobs">
+      {batchId && (
+        <p class="notice" data-batch-filter>
+          Only the jobs of batch <code>{batchId}</code>.{" "}
+          <a href={href("jobs", { projectId }, { status, key: apiKeyId })}>Show every batch</a>
+        </p>
+      )}
+      <Loaded resource={paged.resource} what="jobs">
         {(data) =>
-          data.jobs.length === 0 ? (
-            status || apiKeyId ? (
+          data.items.length === 0 ? (
+            status || apiKeyId || batchId ? (
               <p class="empty">No jobs match these filters.</p>
             ) : (
               <div class="empty">
@@ -79,17 +84,8 @@ export function JobsPage({ ctx, route }: ViewProps<"jobs">) {
             )
           ) : (
             <>
-              <JobsTable ctx={ctx} jobs={data.jobs} keyNames={keyNames} />
-              {more.error && (
-                <p class="field-error" role="alert">
-                  {more.error}
-                </p>
-              )}
-              {data.nextCursor && (
-                <Button busy={more.pending} busyLabel="Loading…" onClick={() => void more.run()}>
-                  Load more jobs
-                </Button>
-              )}
+              <JobsTable ctx={ctx} jobs={data.items} keyNames={keyNames} />
+              <MoreButton paged={paged} label="Load more jobs" />
             </>
           )
         }

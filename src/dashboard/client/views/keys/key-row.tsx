@@ -7,18 +7,24 @@ import { Button } from "../../ui/button";
 import { Field, focusField, useField, validate } from "../../ui/field";
 import { Time } from "../../ui/time";
 import { Hidden } from "../../ui/visually-hidden";
+import { accessWords, addressWords, creditLimitWords, keyState, rateLimitWords } from "./key-words";
 import type { ApiKey } from "./load-keys";
 
 type KeyRowProps = {
   apiKey: ApiKey;
   projectId: string;
-  creator: string;
+  owner: string;
   onRenamed: (name: string) => void;
+  onEdit: () => void;
+  onRoll: () => void;
   onRevoke: () => void;
 };
 
-/** One key: its name (renamed in place), hint, dates and creator, and its Rename and Revoke buttons. */
-export function KeyRow({ apiKey, projectId, creator, onRenamed, onRevoke }: KeyRowProps) {
+/**
+ * One key: its name (renamed in place), hint, status, access, limits, last use and who it acts
+ * as, and its Rename, Edit limits, Roll and Revoke buttons (none for a revoked key).
+ */
+export function KeyRow({ apiKey, projectId, owner, onRenamed, onEdit, onRoll, onRevoke }: KeyRowProps) {
   const [editing, setEditing] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
   const backToButton = useRef(false);
@@ -56,6 +62,7 @@ export function KeyRow({ apiKey, projectId, creator, onRenamed, onRevoke }: KeyR
     }
   }, [editing]);
 
+  const state = keyState(apiKey);
   const shownName = save.error ? { ...name, error: name.error ?? save.error } : name;
   return (
     <tr data-key-id={apiKey.id}>
@@ -93,25 +100,70 @@ export function KeyRow({ apiKey, projectId, creator, onRenamed, onRevoke }: KeyR
         )}
       </td>
       <td data-label="Key">
-        <code>{keyDisplay(apiKey.prefix, apiKey.keyHint)}</code>
+        <div>
+          <code>{keyDisplay(apiKey.prefix, apiKey.keyHint)}</code>
+          <span class="cell-note">
+            created <Time iso={apiKey.createdAt} style="date" />
+          </span>
+        </div>
       </td>
-      <td data-label="Created">
-        <Time iso={apiKey.createdAt} style="date" />
+      <td data-label="Status">
+        <div>
+          <span class={`status key-${state.tone}`}>{state.words}</span>
+          {apiKey.revokedAt && apiKey.status === "revoked" ? (
+            <span class="cell-note">
+              <Time iso={apiKey.revokedAt} style="date" />
+            </span>
+          ) : (
+            apiKey.expiresAt &&
+            apiKey.status === "active" && (
+              <span class="cell-note">
+                until <Time iso={apiKey.expiresAt} style="date" />
+              </span>
+            )
+          )}
+        </div>
+      </td>
+      <td data-label="Access">
+        <div>
+          {accessWords(apiKey.scopes)}
+          <span class="cell-note">{addressWords(apiKey.allowedIps)}</span>
+        </div>
+      </td>
+      <td data-label="Limits">
+        <div>
+          {creditLimitWords(apiKey.creditLimit)}
+          <span class="cell-note">{rateLimitWords(apiKey.rateLimit)}</span>
+        </div>
       </td>
       <td data-label="Last used">
-        {apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}
-        {apiKey.lastUsedIp ? ` from ${apiKey.lastUsedIp}` : ""}
+        <div>
+          {apiKey.lastUsedAt ? <Time iso={apiKey.lastUsedAt} /> : "Never"}
+          {apiKey.lastUsedIp && <span class="cell-note">from {apiKey.lastUsedIp}</span>}
+        </div>
       </td>
-      <td data-label="Created by">{creator}</td>
+      <td data-label="Belongs to">{owner}</td>
       <td class="actions">
-        {!editing && (
-          <Button ref={renameButton} small onClick={startEditing}>
-            Rename<Hidden> {apiKey.name}</Hidden>
-          </Button>
+        {apiKey.status !== "revoked" && (
+          <>
+            {!editing && (
+              <Button ref={renameButton} small onClick={startEditing}>
+                Rename<Hidden> {apiKey.name}</Hidden>
+              </Button>
+            )}
+            <Button small data-action="edit" onClick={onEdit}>
+              Edit limits<Hidden> of {apiKey.name}</Hidden>
+            </Button>
+            {apiKey.status === "active" && !apiKey.revokedAt && (
+              <Button small onClick={onRoll}>
+                Roll<Hidden> {apiKey.name}</Hidden>
+              </Button>
+            )}
+            <Button small variant="danger-outline" data-revoke onClick={onRevoke}>
+              Revoke<Hidden> {apiKey.name}</Hidden>
+            </Button>
+          </>
         )}
-        <Button small variant="danger-outline" data-revoke onClick={onRevoke}>
-          Revoke<Hidden> {apiKey.name}</Hidden>
-        </Button>
       </td>
     </tr>
   );

@@ -1,42 +1,24 @@
-import { useState } from "preact/hooks";
-import { api, call, type Schemas } from "../../api";
+import { useRef, useState } from "preact/hooks";
+import { api, call } from "../../api";
 import { useAction } from "../../hooks/use-action";
 import { useResource } from "../../hooks/use-resource";
+import { href } from "../../routes";
 import { announce } from "../../ui/announce";
 import { Button } from "../../ui/button";
 import { ConfirmDialog } from "../../ui/dialog";
 import { Loaded } from "../../ui/loaded";
 import { PageHeading } from "../../ui/page-heading";
+import { TableHead } from "../../ui/table-head";
 import { Time } from "../../ui/time";
 import { Hidden } from "../../ui/visually-hidden";
 import type { ViewProps } from "../shell/views";
-
-type Endpoint = Schemas["WebhookEndpoint"];
-
-/** An endpoint's state in words; the server disabling one is the part people must not miss. */
-function State({ endpoint }: { endpoint: Endpoint }) {
-  if (endpoint.disabledReason === "failing") {
-    return (
-      <span class="status status-failed status-sentence">
-        Disabled after failing since <Time iso={endpoint.failingSince ?? endpoint.disabledAt!} style="exact" />
-      </span>
-    );
-  }
-  if (!endpoint.enabled) return <span class="status">Paused</span>;
-  if (endpoint.failingSince) {
-    return (
-      <span class="status status-running status-sentence">
-        Failing since <Time iso={endpoint.failingSince} />
-      </span>
-    );
-  }
-  return <span class="status status-succeeded">Active</span>;
-}
+import { AddWebhookDialog } from "./add-webhook-dialog";
+import { type Endpoint, EndpointState, eventWords } from "./webhook-words";
 
 /**
  * The project's webhook endpoints: their state (above all, the ones the server disabled after they
- * kept failing), a test ping, enabling a disabled one again, and deleting one behind a confirmation.
- * Endpoints are added through the API, which shows the signing secret once.
+ * kept failing), Add endpoint (the signing secret shown once), a test ping, enabling a disabled one
+ * again, and deleting one behind a confirmation. An endpoint's page has its deliveries.
  */
 export function WebhooksPage({ ctx }: ViewProps<"webhooks">) {
   const projectId = ctx.project.id;
@@ -45,6 +27,8 @@ export function WebhooksPage({ ctx }: ViewProps<"webhooks">) {
     [projectId],
   );
   const [deleting, setDeleting] = useState<Endpoint | null>(null);
+  const [adding, setAdding] = useState(false);
+  const addButton = useRef<HTMLButtonElement>(null);
   const path = (endpoint: Endpoint) => ({ params: { path: { projectId, webhookId: endpoint.id } } });
   const replace = (updated: Endpoint) => endpoints.update((list) => list.map((e) => (e.id === updated.id ? updated : e)));
 
@@ -68,10 +52,18 @@ export function WebhooksPage({ ctx }: ViewProps<"webhooks">) {
 
   return (
     <>
-      <PageHeading>Webhooks</PageHeading>
+      <PageHeading
+        actions={
+          <Button ref={addButton} variant="primary" onClick={() => setAdding(true)}>
+            Add endpoint
+          </Button>
+        }
+      >
+        Webhooks
+      </PageHeading>
       <p class="lead">
-        Endpoints receive the events of <strong>{ctx.project.name}</strong> as signed POST requests (Standard Webhooks). Add them with{" "}
-        <code>POST /private/projects/{projectId}/webhooks</code>; the answer shows the signing secret once.
+        Endpoints receive the events of <strong>{ctx.project.name}</strong> as signed POST requests (Standard Webhooks). Open one for its
+        deliveries, to retry them or rotate its signing secret.
       </p>
       <Loaded resource={endpoints} what="webhooks">
         {(list) => (
@@ -92,27 +84,16 @@ export function WebhooksPage({ ctx }: ViewProps<"webhooks">) {
             ) : (
               <table class="table">
                 <caption class="visually-hidden">Webhook endpoints of {ctx.project.name}</caption>
-                <thead>
-                  <tr>
-                    {["URL", "Events", "State", "Created"].map((column) => (
-                      <th key={column} scope="col">
-                        {column}
-                      </th>
-                    ))}
-                    <th scope="col">
-                      <Hidden>Actions</Hidden>
-                    </th>
-                  </tr>
-                </thead>
+                <TableHead columns={["URL", "Events", "State", "Created"]} actions />
                 <tbody>
                   {list.map((endpoint) => (
                     <tr key={endpoint.id}>
                       <td data-label="URL" class="url">
-                        {endpoint.url}
+                        <a href={href("webhook", { projectId, webhookId: endpoint.id })}>{endpoint.url}</a>
                       </td>
-                      <td data-label="Events">{endpoint.events.join(", ")}</td>
+                      <td data-label="Events">{endpoint.events.map((e) => eventWords[e]).join(", ")}</td>
                       <td data-label="State">
-                        <State endpoint={endpoint} />
+                        <EndpointState endpoint={endpoint} />
                       </td>
                       <td data-label="Created">
                         <Time iso={endpoint.createdAt} style="date" />
@@ -139,6 +120,17 @@ export function WebhooksPage({ ctx }: ViewProps<"webhooks">) {
           </>
         )}
       </Loaded>
+      {adding && (
+        <AddWebhookDialog
+          projectId={projectId}
+          onAdded={(endpoint) => {
+            endpoints.update((list) => [endpoint, ...list]);
+            announce(`Webhook ${endpoint.url} added.`);
+          }}
+          onClose={() => setAdding(false)}
+          returnFocus={() => addButton.current}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title="Delete this webhook endpoint?"

@@ -1,0 +1,66 @@
+import { useState } from "preact/hooks";
+import { api, call, type Schemas } from "../../api";
+import { useAction } from "../../hooks/use-action";
+import { Button } from "../../ui/button";
+import { Dialog } from "../../ui/dialog";
+import { Field, useField, validate } from "../../ui/field";
+import { useOnceShown } from "../../ui/once-shown-secret";
+import { OnceShownKey } from "../keys/once-shown-key";
+
+type Created = Schemas["CreatedServiceAccount"];
+
+type Props = {
+  projectId: string;
+  onCreated: (account: Created) => void;
+  onClose: () => void;
+  returnFocus: () => HTMLElement | null;
+};
+
+/** New service account: a name, then its first key, shown once behind the same guard as Create key. */
+export function CreateServiceAccountDialog({ projectId, onCreated, onClose, returnFocus }: Props) {
+  const name = useField("Service account name", { required: true, maxLength: 100 });
+  const [created, setCreated] = useState<Created | null>(null);
+  const guard = useOnceShown(onClose);
+  const create = useAction(async () => {
+    const result = await call(() =>
+      api.POST("/private/projects/{projectId}/service-accounts", { params: { path: { projectId } }, body: { name: name.value } }),
+    );
+    setCreated(result.data);
+    onCreated(result.data);
+  });
+  const dismiss = () => {
+    if (create.pending) return;
+    if (created) guard.dismiss();
+    else onClose();
+  };
+  return (
+    <Dialog
+      title={created ? `Copy the first key of “${created.name}”` : "New service account"}
+      onDismiss={dismiss}
+      returnFocus={returnFocus}
+    >
+      {created ? (
+        <OnceShownKey guard={guard} projectId={projectId} apiKey={created.apiKey.key} />
+      ) : (
+        <form
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (validate(name)) void create.run();
+          }}
+        >
+          <Field field={name} type="text" autocomplete="off" hint="What it is for, such as deploy-bot." />
+          <p class="field-error" role="alert" hidden={!create.error}>
+            {create.error}
+          </p>
+          <div class="dialog-actions">
+            <Button onClick={dismiss}>Cancel</Button>
+            <Button type="submit" variant="primary" busy={create.pending} busyLabel="Creating…">
+              Create service account
+            </Button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}
