@@ -59,9 +59,10 @@ test("a delivery pending when the server stops is delivered after the restart", 
     expect(created.status).toBe(201);
     ({ id: webhookId, secret } = created.body.data);
     deliveryId = (await call(b, "POST", `${hooks}/${webhookId}/test`, token)).body.data.id;
-    // Wait for a failed attempt: the delivery is now waiting for its retry.
+    // Wait for a failed attempt and the delivery back to pending, waiting for its retry (the list
+    // reads the delivery and its attempts in two statements, so one can show the attempt first).
     let delivery: any;
-    for (let i = 0; i < 300 && !delivery?.attempts.length; i++) {
+    for (let i = 0; i < 300 && !(delivery?.attempts.length && delivery.status === "pending"); i++) {
       delivery = (await call(b, "GET", `${hooks}/${webhookId}/deliveries`, token)).body.data[0];
       await Bun.sleep(20);
     }
