@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { apiKeys, apiKeyUsage, creditLedger, jobs } from "../src/db/schema";
+import { and, eq, inArray, like, sql } from "drizzle-orm";
+import { apiKeys, apiKeyUsage, creditLedger, jobs, rateLimitBuckets } from "../src/db/schema";
+import { tokensIn } from "../src/db/token-bucket";
 import { hourStart } from "../src/db/usage-counters";
-import { applyRetention } from "../src/modules/usage/retention";
+import { applyRetention, IDLE_BUCKET_DAYS } from "../src/modules/usage/retention";
 import { Worker } from "../src/worker/worker";
 import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
@@ -97,6 +98,23 @@ describe("requests by outcome", () => {
     expect(hourly.body.error.message).toContain("granularity=day");
     const daily = await t.request("GET", usagePath(ada, id, `?granularity=day&from=${from}`), { token: ada.token });
     expect(daily.body.data.totals.requests).toMatchObject({ total: 6, ok: 6 });
+  });
+
+  test("the same clean-up drops rate-limit buckets idle for a week, and a dropped bucket starts full again", async () => {
+    const now = t.clock.now();
+    const tag = `prune-${now.getTime()}`;
+    await t.deps.db.insert(rateLimitBuckets).values([
+      { bucket: `${tag}:idle`, tokens: 0, updatedAt: new Date(now.getTime() - (IDLE_BUCKET_DAYS * DAY_MS + 60_000)) },
+      { bucket: `${tag}:recent`, tokens: 0, updatedAt: new Date(now.getTime() - (IDLE_BUCKET_DAYS * DAY_MS - 60_000)) },
+    ]);
+    await applyRetention(t.deps.db, now, 365);
+    const left = await t.deps.db
+      .select()
+      .from(rateLimitBuckets)
+      .where(like(rateLimitBuckets.bucket, `${tag}:%`));
+    expect(left.map((b) => b.bucket)).toEqual([`${tag}:recent`]);
+    const limit = { bucket: `${tag}:idle`, perSecond: 1 / 86_400, burst: 3 };
+    expect(await tokensIn(t.deps.db, limit, now)).toBe(3);
   });
 
   test.each([

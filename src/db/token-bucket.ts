@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "./client";
 import { rateLimitBuckets } from "./schema";
 
@@ -29,6 +29,16 @@ export async function takeToken(tx: Tx, limit: BucketLimit, now: Date): Promise<
     .returning({ tokens: rateLimitBuckets.tokens });
   if (taken) return { taken: true, tokens: taken.tokens };
   return { taken: false, tokens: await tokensIn(tx, limit, now) };
+}
+
+/**
+ * Deletes the buckets nobody took from since `before`. A missing row reads as a full bucket, and
+ * an idle one is full by then: every built-in limit refills within an hour, so a week of silence
+ * leaves only a key's own `rateLimit` slower than a burst per week (an edge a key owner would set
+ * on purpose) getting its burst back early.
+ */
+export async function pruneIdleBuckets(db: Db, before: Date): Promise<void> {
+  await db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.updatedAt, before));
 }
 
 /** What a bucket holds now, refilled for the time since it was last taken from (a full bucket if it has no row). */
