@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import { and, asc, eq, gt, lte, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys, memberships, projects } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { Query, Reply } from "../../http/types";
+import { notRevoked } from "./key-settings";
 
 const DAY_MS = 86_400_000;
 /** The banner shows a handful; the bound keeps the answer small whatever the user can reach. */
@@ -28,7 +29,7 @@ export async function listExpiringKeys(
       and(
         gt(apiKeys.expiresAt, now),
         lte(apiKeys.expiresAt, until),
-        or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now)),
+        notRevoked(now),
         or(eq(apiKeys.createdBy, principal.user.id), eq(memberships.role, "owner"), eq(memberships.role, "admin")),
       ),
     )

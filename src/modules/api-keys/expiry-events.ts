@@ -1,14 +1,13 @@
-import { and, eq, gt, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../../audit/record";
 import type { Db } from "../../db/client";
 import { apiKeys, projects } from "../../db/schema";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
+import { notRevoked } from "./key-settings";
 
 const DAY_MS = 86_400_000;
 /** Keys handled per statement: a sweep after a long pause works through a backlog in rounds. */
 const BATCH = 500;
-
-const notEnded = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now));
 
 /**
  * Records that keys expired, each exactly once across every process: the conditional update
@@ -17,14 +16,14 @@ const notEnded = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revoked
  * for the keys nobody used since they expired. Returns how many keys it recorded.
  */
 export async function recordExpiredKeys(db: Db, now: Date, keyId?: string): Promise<number> {
-  const due = and(lte(apiKeys.expiresAt, now), isNull(apiKeys.expiryNotedAt), notEnded(now), keyId ? eq(apiKeys.id, keyId) : undefined);
+  const due = and(lte(apiKeys.expiresAt, now), isNull(apiKeys.expiryNotedAt), notRevoked(now), keyId ? eq(apiKeys.id, keyId) : undefined);
   return claimAndAnnounce(db, due, { expiryNotedAt: now }, now, "api_key.expired");
 }
 
 /** Queues `api_key.expiring` once for each key that entered its warning window. */
 export async function warnExpiringKeys(db: Db, now: Date, warningDays: number): Promise<number> {
   const horizon = new Date(now.getTime() + warningDays * DAY_MS);
-  const due = and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, horizon), isNull(apiKeys.expiryWarnedAt), notEnded(now));
+  const due = and(gt(apiKeys.expiresAt, now), lte(apiKeys.expiresAt, horizon), isNull(apiKeys.expiryWarnedAt), notRevoked(now));
   return claimAndAnnounce(db, due, { expiryWarnedAt: now }, now, "api_key.expiring");
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys } from "../../db/schema";
@@ -7,6 +7,7 @@ import { notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { actorOf } from "../audit/actor";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
+import { notRevoked } from "./key-settings";
 import { newKeyRow, requireManageableKey } from "./service";
 
 const DAY_MS = 86_400_000;
@@ -62,7 +63,7 @@ export async function rollKey(
         revokedAt: sql`least(coalesce(${apiKeys.revokedAt}, ${endsAt.toISOString()}::timestamptz), ${endsAt.toISOString()}::timestamptz)`,
         revokedReason: "rolled",
       })
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), notRevoked(now)))
       .returning();
     if (!ended) throw notFound("API key");
     await tx.insert(apiKeys).values(row);

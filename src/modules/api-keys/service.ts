@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, count, desc, eq, isNull } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import { generateApiKey, hashApiKey, keyHint } from "../../auth/api-key-format";
 import type { SessionPrincipal } from "../../auth/principal";
@@ -10,7 +10,7 @@ import type { Body, Query, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireAdmin, requireProject } from "../access";
 import { actorOf } from "../audit/actor";
-import { enqueueKeyEvent } from "../webhooks/api-key-events";
+import { recordKeyEnded } from "./key-ended";
 import { checkExpiry, checkSettings, keyView, limitsView, notRevoked, withStatus } from "./key-settings";
 
 type ApiKey = Reply<"listApiKeys", 200>["data"][number];
@@ -202,23 +202,10 @@ export async function revokeKey(
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "revoked" })
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
+      .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
       .returning();
     if (!revoked) throw notFound("API key");
-    await enqueueKeyEvent(tx, "api_key.revoked", revoked, now);
-    await recordAuditEvent(
-      tx,
-      {
-        action: "api_key.revoked",
-        actor: actorOf(principal),
-        target: { type: "api_key", id: keyId },
-        organizationId: key.organizationId,
-        projectId,
-        details: { reason: "revoked", name: key.name, keyHint: key.keyHint },
-      },
-      context,
-      now,
-    );
+    await recordKeyEnded(tx, revoked, { actor: actorOf(principal), organizationId: key.organizationId, context }, now);
   });
 }
 

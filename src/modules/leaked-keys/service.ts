@@ -1,11 +1,12 @@
-import { and, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent, SYSTEM } from "../../audit/record";
 import { hashApiKey, isWellFormedApiKey } from "../../auth/api-key-format";
 import { apiKeys, projects } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { Body, Reply } from "../../http/types";
+import { recordKeyEnded } from "../api-keys/key-ended";
+import { notRevoked } from "../api-keys/key-settings";
 import { consume } from "../rate-limit";
-import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 type Report = Body<"reportLeakedKeys">[number];
 type Verdict = Reply<"reportLeakedKeys", 200>[number];
@@ -32,9 +33,6 @@ export async function limitLeakReports(deps: Deps, address: string | null, now: 
   );
 }
 
-/** Keys still working: not revoked, or rolled and in their grace period (a leak ends that at once). */
-const notEnded = (now: Date) => or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now));
-
 /**
  * Ends one leaked key the way a revoke does (the commit returns once no process serves it from
  * its cache), with reason `leaked`, and writes `api_key.revoked` and `api_key.leak_reported` in
@@ -46,26 +44,17 @@ async function revokeLeaked(deps: Deps, key: Found, report: Report, context: Aud
     const [ended] = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "leaked" })
-      .where(and(eq(apiKeys.id, key.id), notEnded(now)))
+      .where(and(eq(apiKeys.id, key.id), notRevoked(now)))
       .returning();
     if (!ended) return false;
-    await enqueueKeyEvent(tx, "api_key.revoked", ended, now);
-    const about = {
-      actor: SYSTEM,
-      target: { type: "api_key" as const, id: key.id },
-      organizationId: key.organizationId,
-      projectId: key.projectId,
-    };
-    await recordAuditEvent(
-      tx,
-      { ...about, action: "api_key.revoked", details: { reason: "leaked", name: key.name, keyHint: key.keyHint } },
-      context,
-      now,
-    );
+    await recordKeyEnded(tx, ended, { actor: SYSTEM, organizationId: key.organizationId, context }, now);
     await recordAuditEvent(
       tx,
       {
-        ...about,
+        actor: SYSTEM,
+        target: { type: "api_key", id: key.id },
+        organizationId: key.organizationId,
+        projectId: key.projectId,
         action: "api_key.leak_reported",
         // As reported, bounded by the spec: where the key was found, and by what.
         details: { url: report.url, source: report.source, type: report.type, keyHint: key.keyHint },
@@ -96,7 +85,7 @@ export async function reportLeakedKeys(deps: Deps, reports: Report[], context: A
     })
     .from(apiKeys)
     .innerJoin(projects, eq(projects.id, apiKeys.projectId))
-    .where(and(inArray(apiKeys.keyHash, [...new Set(hashes)]), notEnded(deps.clock.now())));
+    .where(and(inArray(apiKeys.keyHash, [...new Set(hashes)]), notRevoked(deps.clock.now())));
   const active = new Map(rows.map((r) => [r.keyHash, r]));
   const revoked = new Set<string>();
   for (const [i, report] of reports.entries()) {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { retryOnConflict } from "../../db/retry";
@@ -7,6 +7,7 @@ import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
+import { lockDecisionRows } from "./decision-rows";
 
 type Member = Reply<"changeMemberRole", 200>["data"];
 
@@ -27,17 +28,7 @@ export async function changeMemberRole(
   await requireMembership(deps.db, principal.user.id, orgId);
   return retryOnConflict(() =>
     deps.db.transaction(async (tx) => {
-      const rows = await tx
-        .select({ userId: memberships.userId, role: memberships.role })
-        .from(memberships)
-        .where(
-          and(
-            eq(memberships.organizationId, orgId),
-            or(inArray(memberships.userId, [principal.user.id, userId]), eq(memberships.role, "owner")),
-          ),
-        )
-        .orderBy(asc(memberships.userId))
-        .for("update");
+      const rows = await lockDecisionRows(tx, orgId, principal.user.id, userId);
       const callerRole = rows.find((m) => m.userId === principal.user.id)?.role;
       if (!callerRole) throw notFound("organization");
       requireAdmin(callerRole);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
@@ -8,7 +8,9 @@ import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
-import { enqueueKeyEvent } from "../webhooks/api-key-events";
+import { recordKeyEnded } from "../api-keys/key-ended";
+import { notRevoked } from "../api-keys/key-settings";
+import { lockDecisionRows } from "./decision-rows";
 
 type Member = Reply<"listMembers", 200>["data"][number];
 
@@ -91,20 +93,7 @@ export async function removeMember(
   await requireMembership(deps.db, principal.user.id, orgId);
   await retryOnConflict(() =>
     deps.invalidation.commit({ kind: "member", organizationId: orgId, userId }, async (tx) => {
-      // Every row the decision reads (caller, target, all owners) is locked by one statement in
-      // user-id order: two owners removing each other queue behind one another instead of
-      // deadlocking, and the second sees the first's outcome.
-      const rows = await tx
-        .select({ userId: memberships.userId, role: memberships.role })
-        .from(memberships)
-        .where(
-          and(
-            eq(memberships.organizationId, orgId),
-            or(inArray(memberships.userId, [principal.user.id, userId]), eq(memberships.role, "owner")),
-          ),
-        )
-        .orderBy(asc(memberships.userId))
-        .for("update");
+      const rows = await lockDecisionRows(tx, orgId, principal.user.id, userId);
       const callerRole = rows.find((m) => m.userId === principal.user.id)?.role;
       if (!callerRole) throw notFound("organization"); // removed meanwhile
       const target = rows.find((m) => m.userId === userId);
@@ -132,29 +121,11 @@ export async function removeMember(
         .update(apiKeys)
         .set({ revokedAt: now, revokedReason: "member_removed" })
         .where(
-          and(
-            eq(apiKeys.createdBy, userId),
-            isNull(apiKeys.serviceAccountId),
-            or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now)),
-            inArray(apiKeys.projectId, orgProjects),
-          ),
+          and(eq(apiKeys.createdBy, userId), isNull(apiKeys.serviceAccountId), notRevoked(now), inArray(apiKeys.projectId, orgProjects)),
         )
         .returning();
       for (const key of revoked) {
-        await enqueueKeyEvent(tx, "api_key.revoked", key, now);
-        await recordAuditEvent(
-          tx,
-          {
-            action: "api_key.revoked",
-            actor,
-            target: { type: "api_key", id: key.id },
-            organizationId: orgId,
-            projectId: key.projectId,
-            details: { reason: "member_removed", name: key.name, keyHint: key.keyHint },
-          },
-          context,
-          now,
-        );
+        await recordKeyEnded(tx, key, { actor, organizationId: orgId, context }, now);
       }
     }),
   );

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, or } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { type AuditContext, recordAuditEvent } from "../../audit/record";
 import type { SessionPrincipal } from "../../auth/principal";
 import { apiKeys, serviceAccounts } from "../../db/schema";
@@ -7,9 +7,10 @@ import { notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireAdmin, requireProject } from "../access";
+import { recordKeyEnded } from "../api-keys/key-ended";
+import { notRevoked } from "../api-keys/key-settings";
 import { insertKey, newKeyRow } from "../api-keys/service";
 import { actorOf } from "../audit/actor";
-import { enqueueKeyEvent } from "../webhooks/api-key-events";
 
 const DAY_MS = 86_400_000;
 type ServiceAccount = Reply<"listServiceAccounts", 200>["data"][number];
@@ -110,21 +111,10 @@ export async function deleteServiceAccount(
     const revoked = await tx
       .update(apiKeys)
       .set({ revokedAt: now, revokedReason: "service_account_deleted" })
-      .where(and(eq(apiKeys.serviceAccountId, id), or(isNull(apiKeys.revokedAt), gt(apiKeys.revokedAt, now))))
+      .where(and(eq(apiKeys.serviceAccountId, id), notRevoked(now)))
       .returning();
     for (const key of revoked) {
-      await enqueueKeyEvent(tx, "api_key.revoked", key, now);
-      await recordAuditEvent(
-        tx,
-        {
-          ...event,
-          action: "api_key.revoked",
-          target: { type: "api_key", id: key.id },
-          details: { reason: "service_account_deleted", name: key.name, keyHint: key.keyHint },
-        },
-        context,
-        now,
-      );
+      await recordKeyEnded(tx, key, { actor: event.actor, organizationId: project.organizationId, context }, now);
     }
   });
 }
