@@ -70,7 +70,8 @@ describe("the Postgres queue", () => {
     expect(done).toMatchObject({ status: "succeeded", creditsCharged: 1 });
     expect((await row(job.id)).attempts).toBe(2);
     // The dead worker waking up late cannot settle it a second time.
-    expect(await settle(t.database.db, dead!, { error: { code: "internal_error", message: "late" } }, t.clock.now())).toBe(false);
+    const late = { job: dead!, outcome: { error: { code: "internal_error" as const, message: "late" } }, now: t.clock.now() };
+    expect(await settle(t.database.db, [late])).toEqual([false]);
     expect(await ledgerKinds(t, bob.orgId)).toEqual({ grant: 1, reserve: 1, charge: 1 });
   });
 
@@ -119,11 +120,12 @@ describe("the Postgres queue", () => {
 });
 
 describe("any sequence of credit movements", () => {
-  type Op = { kind: "submit" } | { kind: "cancel"; pick: number } | { kind: "settle"; ok: boolean } | { kind: "grant"; amount: number };
+  type Op = { kind: "submit" } | { kind: "cancel"; pick: number } | { kind: "settle"; oks: boolean[] } | { kind: "grant"; amount: number };
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.constant({ kind: "submit" as const }),
     fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }),
-    fc.record({ kind: fc.constant("settle" as const), ok: fc.boolean() }),
+    // A worker settles the jobs that finish together in one statement: any mix of outcomes.
+    fc.record({ kind: fc.constant("settle" as const), oks: fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }) }),
     fc.record({ kind: fc.constant("grant" as const), amount: fc.integer({ min: 1, max: 3 }) }),
   );
 
@@ -147,14 +149,18 @@ describe("any sequence of credit movements", () => {
             expect((await t.request("POST", `${jobsPath(org)}/${id}/cancel`, { token: owner.token })).status).toBe(200);
             expected++;
           } else if (o.kind === "settle" && queued.length) {
-            // What a worker does, without fetching: claim the oldest queued job (only this org has any), then settle it.
-            const [job] = await claim(t.database.db, "prop-worker", 1, t.clock.now(), LEASE, 2);
-            expect(job!.id).toBe(queued.shift()!);
-            const outcome = o.ok
-              ? { result: { statusCode: 200, finalUrl: URL_, contentType: null, bytes: 0, durationMs: 0 } }
-              : { error: { code: "timeout" as const, message: "slow" } };
-            expect(await settle(t.database.db, job!, outcome, t.clock.now())).toBe(true);
-            if (!o.ok) expected++;
+            // What a worker does, without fetching: claim the oldest queued jobs (only this org has any), then settle them together.
+            const claimed = await claim(t.database.db, "prop-worker", o.oks.length, t.clock.now(), LEASE, 2);
+            expect(claimed.map((j) => j.id).sort()).toEqual(queued.splice(0, claimed.length).sort());
+            const group = claimed.map((job, i) => ({
+              job,
+              outcome: o.oks[i]
+                ? { resultJson: JSON.stringify({ statusCode: 200, finalUrl: URL_, contentType: null, bytes: 0, durationMs: 0 }) }
+                : { error: { code: "timeout" as const, message: "slow" } },
+              now: t.clock.now(),
+            }));
+            expect(await settle(t.database.db, group)).toEqual(claimed.map(() => true));
+            expected += o.oks.slice(0, claimed.length).filter((ok) => !ok).length;
           } else if (o.kind === "grant") {
             await t.database.db.transaction((tx) => grant(tx, org.orgId, o.amount, t.clock.now(), "top-up"));
             expected += o.amount;

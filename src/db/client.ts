@@ -18,6 +18,40 @@ export type Database = {
   close(): Promise<void>;
 };
 
+type Sql = postgres.Sql;
+type Unsafe = Sql["unsafe"];
+
+/**
+ * The client Drizzle is given: every statement it sends is a named prepared statement, kept per
+ * connection. Drizzle asks postgres.js for unnamed ones unless a query is `.prepare()`d by name,
+ * and postgres.js sends an unnamed statement with parameters in two round trips (it describes
+ * the statement to learn the parameter types, then binds): every ordinary query paid a round trip
+ * and the parse. Named, each distinct statement text is parsed once per connection (connections
+ * live 30 s, which bounds how many a connection keeps). Transactions and savepoints hand Drizzle
+ * a client of their own, wrapped the same way.
+ */
+function preparedByDefault<S extends Sql | postgres.TransactionSql>(sql: S): S {
+  return new Proxy(sql, {
+    get(target, name, receiver) {
+      if (name === "unsafe") {
+        return ((query: string, params?: unknown[], options?: object) =>
+          target.unsafe(query, params as never, { ...options, prepare: true })) as Unsafe;
+      }
+      if (name === "begin" || name === "savepoint") {
+        return (...args: unknown[]) => {
+          const run = args.at(-1) as (tx: postgres.TransactionSql) => unknown;
+          const rest = args.slice(0, -1);
+          return (target as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...rest, (tx: postgres.TransactionSql) =>
+            run(preparedByDefault(tx)),
+          );
+        };
+      }
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** A real PostgreSQL through postgres.js. */
 export function openPostgres(url: string): Database {
   const client = postgres(url, {
@@ -33,7 +67,7 @@ export function openPostgres(url: string): Database {
     max_lifetime: 30,
     onnotice: () => {},
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = drizzlePostgres(preparedByDefault(client), { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",

@@ -1,7 +1,7 @@
 import type { Db } from "./client";
 import { listen } from "./notifications";
 
-/** The channel a job's end (succeeded, failed, canceled) is announced on, with the job's id as payload. */
+/** The channel jobs' ends (succeeded, failed, canceled) are announced on; the payload is their ids, comma-separated. */
 export const JOB_FINISHED_CHANNEL = "azscraper_job_finished";
 
 /**
@@ -16,7 +16,9 @@ export class JobFinishEvents {
   constructor(private readonly db: Db) {}
 
   async start(): Promise<void> {
-    this.unlisten = await listen(this.db, JOB_FINISHED_CHANNEL, (jobId) => this.wake(jobId));
+    this.unlisten = await listen(this.db, JOB_FINISHED_CHANNEL, (jobIds) => {
+      for (const jobId of jobIds.split(",")) this.wake(jobId);
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,8 @@
 import type { JobOptions } from "../modules/jobs/view";
-import type { extract } from "./extract";
 
-type Extracted = ReturnType<typeof extract>;
-type Pending = { resolve(value: Extracted): void; reject(error: Error): void };
+type Pending = { resolve(json: string): void; reject(error: Error): void };
 type Thread = { worker: Worker; pending: Map<number, Pending> };
-type Reply = { id: number; extracted?: Extracted; failed?: string };
+type Reply = { id: number; json?: string; failed?: string };
 
 /**
  * Extraction (linkedom parse, selectors, Markdown) on `size` threads instead of the event loop:
@@ -21,11 +19,11 @@ export class ExtractPool {
     const worker = new Worker(new URL("./extract-thread.ts", import.meta.url).href);
     const thread: Thread = { worker, pending: new Map() };
     worker.onmessage = (event: MessageEvent<Reply>) => {
-      const { id, extracted, failed } = event.data;
+      const { id, json, failed } = event.data;
       const pending = thread.pending.get(id);
       thread.pending.delete(id);
       if (failed !== undefined) pending?.reject(new Error(`extraction failed (${failed})`));
-      else pending?.resolve(extracted!);
+      else pending?.resolve(json!);
     };
     // A thread that dies takes its pages with it: they fail (as internal errors), and a new thread takes its place.
     worker.onerror = () => {
@@ -45,13 +43,14 @@ export class ExtractPool {
     return this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
+  /** Extracts a page on a thread: the fields `extract` (extract.ts) gives, as JSON object text. */
   run(
     body: Buffer,
     contentType: string | null,
     finalUrl: string,
     wanted: JobOptions["extract"],
     formats: Partial<JobOptions>,
-  ): Promise<Extracted> {
+  ): Promise<string> {
     const thread = this.pick();
     const id = this.nextId++;
     // A copy the thread can own: `body` may share its memory with Node's buffer pool.

@@ -1,5 +1,6 @@
 import { and, asc, eq, getTableColumns, gte, lt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { preparedPerDatabase } from "../db/prepared";
 import { jobs } from "../db/schema";
 import type { JobError } from "../modules/jobs/view";
 import { settle } from "./settle";
@@ -8,13 +9,61 @@ import { settle } from "./settle";
 export type Claimed = typeof jobs.$inferSelect & { hasWebhooks?: boolean };
 const later = (now: Date, ms: number) => new Date(now.getTime() + ms);
 
+const ph = (name: string) => sql.placeholder(name);
+
+/**
+ * The claim, prepared once per database (a worker claims every time slots come free: building it
+ * per call cost more than running it). Two arms, each on its own partial index (jobs_queued_idx,
+ * jobs_running_lease_idx): one OR over both would scan every job ever run. Rows an arm locks
+ * beyond the limit are freed at the statement's end.
+ */
+const claimStatement = preparedPerDatabase((db: Db) => {
+  const queued = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(eq(jobs.status, "queued"))
+    .orderBy(asc(jobs.createdAt))
+    .limit(ph("limit"))
+    .for("update", { skipLocked: true });
+  const expired = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        eq(jobs.status, "running"),
+        sql`${jobs.leaseExpiresAt} < ${ph("now")}::timestamptz`,
+        sql`${jobs.attempts} < ${ph("maxAttempts")}::int`,
+        sql`${jobs.id} <> all(${ph("busy")}::text[])`,
+      ),
+    )
+    .orderBy(asc(jobs.leaseExpiresAt))
+    .limit(ph("limit"))
+    .for("update", { skipLocked: true });
+  const claimable = sql`(select id from (${expired}) as expired union all select id from (${queued}) as queued limit ${ph("limit")})`;
+  return db
+    .update(jobs)
+    .set({
+      status: "running",
+      attempts: sql`${jobs.attempts} + 1`,
+      leaseExpiresAt: sql`${ph("leaseUntil")}::timestamptz`,
+      workerId: sql`${ph("workerId")}`,
+      startedAt: sql`coalesce(${jobs.startedAt}, ${ph("now")}::timestamptz)`,
+    })
+    .where(sql`${jobs.id} in ${claimable}`)
+    .returning({
+      ...getTableColumns(jobs),
+      hasWebhooks: sql<boolean>`exists (select 1 from webhook_endpoints e where e.project_id = ${jobs.projectId} and e.enabled)`,
+    })
+    .prepare("claim_jobs");
+});
+
 /**
  * Claims up to `limit` jobs: queued ones, and running ones whose lease expired (their worker died)
  * and that have attempts left. SKIP LOCKED lets several processes claim at once without waiting
  * on or taking each other's rows; each claim bumps `attempts`, the token that fences late writers.
  * `busy` are the jobs this worker is running: a late heartbeat of its own is no reason to take them again.
  */
-export async function claim(
+export function claim(
   db: Db,
   workerId: string,
   limit: number,
@@ -23,44 +72,14 @@ export async function claim(
   maxAttempts: number,
   busy: string[] = [],
 ): Promise<Claimed[]> {
-  // Two arms, each on its own partial index (jobs_queued_idx, jobs_running_lease_idx): one OR over
-  // both would scan every job ever run. Rows an arm locks beyond `limit` are freed at the statement's end.
-  const queued = db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(eq(jobs.status, "queued"))
-    .orderBy(asc(jobs.createdAt))
-    .limit(limit)
-    .for("update", { skipLocked: true });
-  const expired = db
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(
-      and(
-        eq(jobs.status, "running"),
-        lt(jobs.leaseExpiresAt, now),
-        lt(jobs.attempts, maxAttempts),
-        busy.length ? notInArray(jobs.id, busy) : undefined,
-      ),
-    )
-    .orderBy(asc(jobs.leaseExpiresAt))
-    .limit(limit)
-    .for("update", { skipLocked: true });
-  const claimable = sql`(select id from (${expired}) as expired union all select id from (${queued}) as queued limit ${limit})`;
-  return db
-    .update(jobs)
-    .set({
-      status: "running",
-      attempts: sql`${jobs.attempts} + 1`,
-      leaseExpiresAt: later(now, leaseMs),
-      workerId,
-      startedAt: sql`coalesce(${jobs.startedAt}, ${now.toISOString()}::timestamptz)`,
-    })
-    .where(sql`${jobs.id} in ${claimable}`)
-    .returning({
-      ...getTableColumns(jobs),
-      hasWebhooks: sql<boolean>`exists (select 1 from webhook_endpoints e where e.project_id = ${jobs.projectId} and e.enabled)`,
-    });
+  return claimStatement(db).execute({
+    limit,
+    now: now.toISOString(),
+    leaseUntil: later(now, leaseMs).toISOString(),
+    maxAttempts,
+    busy,
+    workerId,
+  });
 }
 
 const mine = (job: Claimed) => and(eq(jobs.id, job.id), eq(jobs.status, "running"), eq(jobs.attempts, job.attempts));
@@ -103,7 +122,8 @@ export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy
       code: "internal_error",
       message: `The job's worker stopped ${job.attempts} times before finishing it; its credit was released.`,
     };
-    if (await settle(db, job, { error }, now)) failed++;
+    const [settled] = await settle(db, [{ job, outcome: { error }, now }]);
+    if (settled) failed++;
   }
   return failed;
 }

@@ -1,8 +1,9 @@
 import { JobFailure } from "../modules/jobs/failure";
 import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
-import type { JobError, JobOptions, JobResult } from "../modules/jobs/view";
+import type { JobOptions } from "../modules/jobs/view";
 import type { ExtractPool } from "./extract-pool";
 import { fetchTarget } from "./fetcher";
+import type { Outcome } from "./settle";
 
 /** Thrown (as an abort reason) when the worker gives a job up unfinished: shutdown or a lost lease. */
 export class Interrupted extends Error {}
@@ -20,15 +21,17 @@ export async function execute(
   signal: AbortSignal,
   pool: ExtractPool,
   lookup?: Lookup,
-): Promise<{ result: JobResult } | { error: JobError }> {
+): Promise<Outcome> {
   try {
     const fetched = await fetchTarget({ url, ...options, headers: options.headers ?? {}, policy, lookup, signal });
     if (fetched.statusCode >= 500) {
       throw new JobFailure("target_error", `The target answered with status ${fetched.statusCode}.`, fetched.statusCode);
     }
     const { body, ...meta } = fetched;
-    const extracted = await pool.run(body, fetched.contentType, fetched.finalUrl, options.extract, options);
-    return { result: { ...meta, bytes: body.length, ...extracted } };
+    const fields = await pool.run(body, fetched.contentType, fetched.finalUrl, options.extract, options);
+    // The result's JSON text: what the fetch says, then the extracted fields, never parsed here.
+    const head = JSON.stringify({ ...meta, bytes: body.length });
+    return { resultJson: fields === "{}" ? head : `${head.slice(0, -1)},${fields.slice(1)}` };
   } catch (error) {
     if (error instanceof Interrupted) throw error;
     if (error instanceof JobFailure) return { error: error.toJSON() };

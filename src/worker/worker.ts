@@ -9,7 +9,7 @@ import { withDefaults } from "../modules/jobs/view";
 import { ExtractPool } from "./extract-pool";
 import { type Claimed, claim, failExhausted, heartbeat, requeue } from "./queue";
 import { execute, Interrupted } from "./run";
-import { settle } from "./settle";
+import { SettleGroups } from "./settle-groups";
 import { wakeOnQueuedJobs } from "./wake-up";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
@@ -32,13 +32,16 @@ export class Worker {
   private lastSweep = 0;
   private stopped = true;
   private pool: ExtractPool | undefined;
+  private readonly settler: SettleGroups;
   private stopWaking: Promise<() => Promise<void>> | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
     /** Tests resolve names their own way; production uses the system resolver. */
     private readonly lookup?: Lookup,
-  ) {}
+  ) {
+    this.settler = new SettleGroups(deps.db);
+  }
 
   start(): void {
     this.stopped = false;
@@ -123,11 +126,11 @@ export class Worker {
       const policy = { allowPrivate: config.allowPrivateTargets, ports: config.allowedTargetPorts };
       const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.pool!, this.lookup);
       clearInterval(beat);
-      const settled = await settle(db, job, outcome, clock.now());
+      const settled = await this.settler.settle({ job, outcome, now: clock.now() });
       logger.info({
         event: "job_finished",
         jobId: job.id,
-        status: "result" in outcome ? "succeeded" : "failed",
+        status: "resultJson" in outcome ? "succeeded" : "failed",
         code: "error" in outcome ? outcome.error.code : undefined,
         settled,
       });

@@ -48,10 +48,12 @@ export async function startServer(
     let rest = "";
     const decoder = new TextDecoder();
     for await (const bytes of stream) {
+      // A benchmark's millions of log lines would fill the memory, and reading them would take
+      // CPU from the server it measures: past the port, it drains them unread.
+      if (listened && !keepOutput) continue;
       const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
       rest = lines.pop()!;
       for (const line of lines) {
-        // A benchmark's millions of log lines would fill the memory: it keeps only those before the port.
         if (keepOutput || !listened) output.push(line);
         const port = /"event":"listening","port":(\d+)/.exec(line)?.[1];
         if (port) {
