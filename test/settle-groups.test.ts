@@ -128,4 +128,19 @@ describe("settling finished jobs in groups", () => {
     expect(sizes).toEqual([1, 3, 1, 1, 1]); // the group of three fails, then each runs alone
     expect(await ledgerKinds(t, di.orgId)).toMatchObject({ charge: 3 });
   });
+
+  test("one notification for a group wakes the waiters (?wait=N) of every job in it", async () => {
+    const ed = await freshOrganization(t, owner, "ed");
+    await submit(ed, owner.token, 3);
+    const claimed = await claimAll();
+    const waits = claimed.map((job) => t.deps.jobEvents.waitFor(job.id, 20_000));
+    const woken = Promise.all(waits.map((w) => w.done)).then(() => "woken" as const);
+    expect(
+      await settle(
+        t.database.db,
+        claimed.map((job) => ({ job, outcome: SUCCEEDED, now: t.clock.now() })),
+      ),
+    ).toEqual([true, true, true]);
+    expect(await Promise.race([woken, Bun.sleep(10_000).then(() => "timed out" as const)])).toBe("woken");
+  });
 });

@@ -142,6 +142,14 @@ describe("the fetcher refuses private targets", () => {
     expect(calls).toBe(1);
   });
 
+  test("a connection kept open from an earlier job is not reused once the name resolves to a forbidden address", async () => {
+    const url = `http://flip.test:${site.port}/kept-alive`;
+    expect((await get(url, fakeDns({ "flip.test": ["127.0.0.1"] }))).statusCode).toBe(200);
+    const refused = await failure(get(url, fakeDns({ "flip.test": ["10.0.0.1"] })));
+    expect(refused.code).toBe("blocked_target");
+    expect(site.hits.get("/kept-alive")).toBe(1);
+  });
+
   test("only http and https, on allowed ports", async () => {
     expect((await failure(get("file:///etc/passwd"))).code).toBe("blocked_target");
     const ports = fetchTarget({
