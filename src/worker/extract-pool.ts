@@ -43,7 +43,10 @@ export class ExtractPool {
     return this.threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  /** Extracts a page on a thread: the fields `extract` (extract.ts) gives, as JSON object text. */
+  /**
+   * Extracts a page on a thread: the fields `extract` (extract.ts) gives, as JSON object text.
+   * The thread takes `body`: do not use it afterwards.
+   */
   run(
     body: Buffer,
     contentType: string | null,
@@ -53,8 +56,10 @@ export class ExtractPool {
   ): Promise<string> {
     const thread = this.pick();
     const id = this.nextId++;
-    // A copy the thread can own: `body` may share its memory with Node's buffer pool.
-    const copy = new Uint8Array(body).buffer;
+    // Memory the thread can own: the body's own when it holds all of it (a page above a few KB
+    // does), a copy when it shares Node's buffer pool with other buffers.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+    const copy = owned ? (body.buffer as ArrayBuffer) : new Uint8Array(body).buffer;
     const { onlyMainContent, selectors } = formats;
     return new Promise((resolve, reject) => {
       thread.pending.set(id, { resolve, reject });

@@ -28,9 +28,10 @@ export async function execute(
       throw new JobFailure("target_error", `The target answered with status ${fetched.statusCode}.`, fetched.statusCode);
     }
     const { body, ...meta } = fetched;
+    const bytes = body.length; // read before the extraction thread takes the body
     const fields = await pool.run(body, fetched.contentType, fetched.finalUrl, options.extract, options);
     // The result's JSON text: what the fetch says, then the extracted fields, never parsed here.
-    const head = JSON.stringify({ ...meta, bytes: body.length });
+    const head = JSON.stringify({ ...meta, bytes });
     return { resultJson: fields === "{}" ? head : `${head.slice(0, -1)},${fields.slice(1)}` };
   } catch (error) {
     if (error instanceof Interrupted) throw error;
