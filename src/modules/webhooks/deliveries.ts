@@ -23,30 +23,42 @@ export async function listDeliveries(
   await requireProject(deps.db, principal, projectId);
   await loadEndpoint(deps, projectId, webhookId);
   const limit = query.limit ?? 20;
-  const rows = await deps.db
-    .select()
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.endpointId, webhookId),
-        olderThan(webhookDeliveries.createdAt, webhookDeliveries.id, query.cursor === undefined ? undefined : decodeCursor(query.cursor)),
-      ),
-    )
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(limit + 1);
-  const { page, next } = toPage(rows, limit);
-  const attempts = page.length
-    ? await deps.db
+  // One snapshot for both reads: a delivery is never shown with an attempt whose outcome it does
+  // not show yet (the worker writes the attempt and the delivery's new status in one transaction).
+  const { page, next, attempts } = await deps.db.transaction(
+    async (tx) => {
+      const rows = await tx
         .select()
-        .from(webhookAttempts)
+        .from(webhookDeliveries)
         .where(
-          inArray(
-            webhookAttempts.deliveryId,
-            page.map((d) => d.id),
+          and(
+            eq(webhookDeliveries.endpointId, webhookId),
+            olderThan(
+              webhookDeliveries.createdAt,
+              webhookDeliveries.id,
+              query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+            ),
           ),
         )
-        .orderBy(asc(webhookAttempts.attemptedAt), asc(webhookAttempts.id))
-    : [];
+        .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+        .limit(limit + 1);
+      const { page, next } = toPage(rows, limit);
+      const attempts = page.length
+        ? await tx
+            .select()
+            .from(webhookAttempts)
+            .where(
+              inArray(
+                webhookAttempts.deliveryId,
+                page.map((d) => d.id),
+              ),
+            )
+            .orderBy(asc(webhookAttempts.attemptedAt), asc(webhookAttempts.id))
+        : [];
+      return { page, next, attempts };
+    },
+    { isolationLevel: "repeatable read", accessMode: "read only" },
+  );
   return {
     data: page.map((d) =>
       deliveryView(
