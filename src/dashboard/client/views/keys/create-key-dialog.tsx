@@ -1,10 +1,10 @@
 import { useState } from "preact/hooks";
 import { api, call } from "../../api";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { SelectField } from "../../ui/choice";
 import { Dialog } from "../../ui/dialog";
 import { Field, useField, validate } from "../../ui/field";
+import { FormActions } from "../../ui/form-actions";
 import { useOnceShown } from "../../ui/once-shown-secret";
 import { KeyLimitsFields, useKeyLimits } from "./key-limits";
 import type { ServiceAccount } from "./load-keys";
@@ -70,15 +70,7 @@ export function CreateKeyDialog({ projectId, serviceAccounts, onCreated, onClose
             />
           )}
           <KeyLimitsFields limits={limits} />
-          <p class="field-error" role="alert" hidden={!create.error}>
-            {create.error}
-          </p>
-          <div class="dialog-actions">
-            <Button onClick={dismiss}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={create.pending} busyLabel="Creating…">
-              Create key
-            </Button>
-          </div>
+          <FormActions request={create} action="Create key" busyLabel="Creating…" onCancel={dismiss} />
         </form>
       )}
     </Dialog>

@@ -1,7 +1,7 @@
 import { api, call } from "../../api";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
+import { FormActions } from "../../ui/form-actions";
 import { type KeyLimits, KeyLimitsFields, useKeyLimits } from "./key-limits";
 import type { ApiKey } from "./load-keys";
 
@@ -43,15 +43,7 @@ export function EditKeyDialog({ projectId, apiKey, onSaved, onClose, returnFocus
       >
         <p class="field-hint">Changes apply to the key's next request, on every server.</p>
         <KeyLimitsFields limits={limits} />
-        <p class="field-error" role="alert" hidden={!save.error}>
-          {save.error}
-        </p>
-        <div class="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.pending} busyLabel="Saving…">
-            Save limits
-          </Button>
-        </div>
+        <FormActions request={save} action="Save limits" busyLabel="Saving…" onCancel={onClose} />
       </form>
     </Dialog>
   );

@@ -2,9 +2,9 @@ import { useState } from "preact/hooks";
 import { api, call } from "../../api";
 import { keyDisplay } from "../../format";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { SelectField } from "../../ui/choice";
 import { Dialog } from "../../ui/dialog";
+import { FormActions } from "../../ui/form-actions";
 import { useOnceShown } from "../../ui/once-shown-secret";
 import { Time } from "../../ui/time";
 import type { ApiKey } from "./load-keys";
@@ -83,15 +83,7 @@ export function RollKeyDialog({ projectId, apiKey, onRolled, onClose, returnFocu
             the old one still works.
           </p>
           <SelectField label="The old key keeps working for" value={grace} options={graces} onChange={setGrace} />
-          <p class="field-error" role="alert" hidden={!roll.error}>
-            {roll.error}
-          </p>
-          <div class="dialog-actions">
-            <Button onClick={onClose}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={roll.pending} busyLabel="Rolling…">
-              Roll key
-            </Button>
-          </div>
+          <FormActions request={roll} action="Roll key" busyLabel="Rolling…" onCancel={onClose} />
         </form>
       )}
     </Dialog>

@@ -1,9 +1,9 @@
 import { useState } from "preact/hooks";
 import { api, call, type Schemas } from "../../api";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
 import { Field, useField, validate } from "../../ui/field";
+import { FormActions } from "../../ui/form-actions";
 import { useOnceShown } from "../../ui/once-shown-secret";
 import { OnceShownKey } from "../keys/once-shown-key";
 
@@ -50,15 +50,7 @@ export function CreateServiceAccountDialog({ projectId, onCreated, onClose, retu
           }}
         >
           <Field field={name} type="text" autocomplete="off" hint="What it is for, such as deploy-bot." />
-          <p class="field-error" role="alert" hidden={!create.error}>
-            {create.error}
-          </p>
-          <div class="dialog-actions">
-            <Button onClick={dismiss}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={create.pending} busyLabel="Creating…">
-              Create service account
-            </Button>
-          </div>
+          <FormActions request={create} action="Create service account" busyLabel="Creating…" onCancel={dismiss} />
         </form>
       )}
     </Dialog>

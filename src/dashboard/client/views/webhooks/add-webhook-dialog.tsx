@@ -1,8 +1,8 @@
 import { useState } from "preact/hooks";
 import { api, call } from "../../api";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
+import { FormActions } from "../../ui/form-actions";
 import { OnceShownSecret, useOnceShown } from "../../ui/once-shown-secret";
 import { useWebhookForm, WebhookFields } from "./webhook-form";
 import type { Endpoint } from "./webhook-words";
@@ -58,15 +58,7 @@ export function AddWebhookDialog({ projectId, onAdded, onClose, returnFocus }: P
           }}
         >
           <WebhookFields form={form} editing={false} />
-          <p class="field-error" role="alert" hidden={!add.error}>
-            {add.error}
-          </p>
-          <div class="dialog-actions">
-            <Button onClick={dismiss}>Cancel</Button>
-            <Button type="submit" variant="primary" busy={add.pending} busyLabel="Adding…">
-              Add endpoint
-            </Button>
-          </div>
+          <FormActions request={add} action="Add endpoint" busyLabel="Adding…" onCancel={dismiss} />
         </form>
       )}
     </Dialog>

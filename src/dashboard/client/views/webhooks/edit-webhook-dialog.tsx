@@ -1,7 +1,7 @@
 import { api, call } from "../../api";
 import { useAction } from "../../hooks/use-action";
-import { Button } from "../../ui/button";
 import { Dialog } from "../../ui/dialog";
+import { FormActions } from "../../ui/form-actions";
 import { useWebhookForm, WebhookFields } from "./webhook-form";
 import type { Endpoint } from "./webhook-words";
 
@@ -37,15 +37,7 @@ export function EditWebhookDialog({ projectId, endpoint, onSaved, onClose, retur
         }}
       >
         <WebhookFields form={form} editing />
-        <p class="field-error" role="alert" hidden={!save.error}>
-          {save.error}
-        </p>
-        <div class="dialog-actions">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.pending} busyLabel="Saving…">
-            Save endpoint
-          </Button>
-        </div>
+        <FormActions request={save} action="Save endpoint" busyLabel="Saving…" onCancel={onClose} />
       </form>
     </Dialog>
   );
