@@ -22,9 +22,10 @@ const needsTransaction = (f: Finished) => needsEvent(f) || !!f.job.batchId;
  * The statement that finishes jobs, any number in one round trip: writes each outcome, moves its
  * credit (charged on success, released on failure, with the ledger entry that says so), adds it to
  * its key's usage (so the key's counts move exactly when the ledger does) and announces the ends
- * to every process (`?wait=N`), in one notification (MAX_GROUP ids fit in its 8,000 bytes). Only the current claim can write (status running, same attempt),
- * so a job is settled once. Organizations and usage rows are locked in id order, so two groups
- * settled at once by two processes never wait on each other in a circle.
+ * to every process (`?wait=N`) in one notification (settle-groups' MAX_GROUP ids fit in its 8,000
+ * bytes). Only the current claim can write (status running, same attempt), so a job is settled
+ * once. Organizations and usage rows are locked in id order, so two groups settled at once by two
+ * processes never wait on each other in a circle.
  */
 function settleStatement(group: Finished[]) {
   // The rows as one JSON array, each result spliced in as the text it already is.
