@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
-import { auditEvents } from "../db/schema";
+import { auditEvents, projects } from "../db/schema";
 import { newId } from "../ids";
 
 /** Every action the audit log records; openapi.yaml's `AuditAction` lists the same. */
@@ -30,8 +31,11 @@ export type AuditEvent = {
   action: AuditAction;
   actor: AuditActor;
   target: AuditTarget;
-  /** Null only for an event that concerns no organization (see `auditEvents`). */
-  organizationId: string | null;
+  /**
+   * Null only for an event that concerns no organization (see `auditEvents`). Left out, it is the
+   * organization of `projectId`, read by the insert itself.
+   */
+  organizationId?: string | null;
   projectId?: string | null;
   /** What changed, e.g. `{ before: { name }, after: { name } }`. Ids and hints only: never a secret. */
   details?: Record<string, unknown>;
@@ -52,7 +56,10 @@ export const SYSTEM: AuditActor = { type: "system", id: null };
 export async function recordAuditEvent(tx: Tx, event: AuditEvent, context: AuditContext, at: Date): Promise<void> {
   await tx.insert(auditEvents).values({
     id: newId(at),
-    organizationId: event.organizationId,
+    organizationId:
+      event.organizationId !== undefined || !event.projectId
+        ? (event.organizationId ?? null)
+        : sql`(select ${projects.organizationId} from ${projects} where ${projects.id} = ${event.projectId})`,
     projectId: event.projectId ?? null,
     action: event.action,
     actorType: event.actor.type,

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../audit/record";
 import type { WebhookSettings } from "../config";
 import type { Db } from "../db/client";
-import { projects, webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { newId } from "../ids";
 import type { PostOutcome } from "./webhook-post";
 
@@ -148,14 +148,12 @@ export async function recordAttempt(
         failingSince: webhookEndpoints.failingSince,
       });
     for (const off of disabled) {
-      const [project] = await tx.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, off.projectId));
       await recordAuditEvent(
         tx,
         {
           action: "webhook.disabled",
           actor: SYSTEM,
           target: { type: "webhook", id: off.id },
-          organizationId: project?.organizationId ?? null,
           projectId: off.projectId,
           details: { url: off.url, reason: "failing", failingSince: off.failingSince },
         },

@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../../audit/record";
 import type { Db } from "../../db/client";
-import { apiKeys, projects } from "../../db/schema";
+import { apiKeys } from "../../db/schema";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { notRevoked } from "./key-settings";
 
@@ -41,14 +41,12 @@ async function claimAndAnnounce(
       const expiresAt = key.expiresAt ?? now;
       await enqueueKeyEvent(tx, type, key, now, { expiresAt });
       if (type !== "api_key.expired") continue;
-      const [project] = await tx.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, key.projectId));
       await recordAuditEvent(
         tx,
         {
           action: "api_key.expired",
           actor: SYSTEM,
           target: { type: "api_key", id: key.id },
-          organizationId: project?.organizationId ?? null,
           projectId: key.projectId,
           details: { name: key.name, keyHint: key.keyHint, expiresAt: expiresAt.toISOString() },
         },
