@@ -4,8 +4,7 @@ CREATE TABLE "batches" (
 	"size" integer NOT NULL,
 	"idempotency_key" text,
 	"request_hash" text NOT NULL,
-	"created_at" timestamp (3) with time zone NOT NULL,
-	"completed_at" timestamp (3) with time zone
+	"created_at" timestamp (3) with time zone NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "jobs" ADD COLUMN "batch_id" text;--> statement-breakpoint
