@@ -160,13 +160,18 @@ describe("Idempotency-Key", () => {
     expect(await balanceAndLedgerSum(t, hal.orgId)).toEqual({ balance: 9, ledgerSum: 9 });
   });
 
-  test("the same key with a different URL is 409; a malformed key is 400", async () => {
+  test("the same key with a different URL or webhook is 409; a malformed key is 400", async () => {
     const ivy = await freshOrganization(t, ada, "ivy");
     const headers = { "idempotency-key": "k1" };
     await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: URL_ }, headers });
     const reused = await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: `${URL_}other` }, headers });
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe("idempotency_key_reused");
+    // The job's own webhook is part of the request too, as it is for a batch.
+    const webhook = { url: "https://hooks.example.com/in" };
+    const rehooked = await t.request("POST", jobsPath(ivy), { token: ivy.token, body: { url: URL_, webhook }, headers });
+    expect(rehooked.status).toBe(409);
+    expect(rehooked.body.error.code).toBe("idempotency_key_reused");
     const malformed = await t.request("POST", jobsPath(ivy), {
       token: ivy.token,
       body: { url: URL_ },

@@ -80,17 +80,24 @@ export const canonical = (v: unknown): string =>
     x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x,
   );
 
-async function replay(deps: Deps, projectId: string, key: string, url: string, options: JobOptions): Promise<JobView | null> {
+async function replay(
+  deps: Deps,
+  projectId: string,
+  key: string,
+  url: string,
+  options: JobOptions,
+  webhookUrl: string | null,
+): Promise<JobView | null> {
   const [job] = await deps.db
     .select()
     .from(jobs)
     .where(and(eq(jobs.projectId, projectId), eq(jobs.idempotencyKey, key)));
   if (!job) return null;
   // Defaults filled in: a job stored before an option existed still matches its retry.
-  if (job.url !== url || canonical(withDefaults(job.options)) !== canonical(options)) {
+  if (job.url !== url || canonical(withDefaults(job.options)) !== canonical(options) || job.webhookUrl !== webhookUrl) {
     throw new ApiError(
       "idempotency_key_reused",
-      "This Idempotency-Key was already used for a different URL or options. Use a new key for a new job.",
+      "This Idempotency-Key was already used for a different URL, options or webhook. Use a new key for a new job.",
     );
   }
   return jobView(job, true);
@@ -176,19 +183,23 @@ export async function submitOnce(
 /**
  * `credits.low`, once per crossing: when this statement's reservation took the balance from the
  * owners' threshold or above to under it. Queued just after the statement committed (the submit
- * stays one round trip); a crash in between loses this one notice, never a credit.
+ * stays one round trip); a crash in between loses this one notice, never a credit. It never
+ * throws: the submit has committed, and a failure here must not make it look failed (a grouped
+ * submit would be run again, job by job).
  */
 async function announceLowBalance(deps: Deps, s: Submission, taken: Taken): Promise<void> {
   const { balance, lowThreshold } = taken;
   if (lowThreshold === null || balance >= lowThreshold || balance + s.jobs.length < lowThreshold) return;
-  const [project] = await deps.db.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, s.projectId));
-  if (!project) return;
-  const { organizationId } = project;
-  await deps.db
-    .transaction((tx) =>
+  try {
+    const [project] = await deps.db.select({ organizationId: projects.organizationId }).from(projects).where(eq(projects.id, s.projectId));
+    if (!project) return;
+    const { organizationId } = project;
+    await deps.db.transaction((tx) =>
       enqueueWebhookEvent(tx, { organizationId }, "credits.low", { organizationId, balance, threshold: lowThreshold }, s.now),
-    )
-    .catch(() => deps.logger.warn({ event: "credits_low_not_queued", organizationId }));
+    );
+  } catch {
+    deps.logger.warn({ event: "credits_low_not_queued", projectId: s.projectId });
+  }
 }
 
 /** The parts of a submission that come from who submits where, and when. */
@@ -229,7 +240,7 @@ export async function submitJob(
   const limits = limitsFor(deps, principal, projectId);
   const replayed = async (job: JobView) => ({ job, replayed: true, headers: await deps.db.transaction((tx) => consume(tx, limits, now)) });
   if (idempotencyKey) {
-    const earlier = await replay(deps, projectId, idempotencyKey, url, options);
+    const earlier = await replay(deps, projectId, idempotencyKey, url, options, webhookUrl);
     if (earlier) return replayed(earlier);
   }
   const job = { id: newId(now), ledgerId: newId(now), url, options, webhookUrl, createdAt: now.toISOString() };
@@ -263,7 +274,7 @@ export async function submitJob(
     return { job: view, replayed: false, headers };
   } catch (error) {
     const retried = databaseErrorCode(error) === "23505" || (error instanceof ApiError && error.code === "insufficient_credits");
-    const earlier = idempotencyKey && retried ? await replay(deps, projectId, idempotencyKey, url, options) : null;
+    const earlier = idempotencyKey && retried ? await replay(deps, projectId, idempotencyKey, url, options, webhookUrl) : null;
     if (earlier) return replayed(earlier);
     throw error;
   }

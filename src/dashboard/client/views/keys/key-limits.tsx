@@ -3,7 +3,7 @@ import type { Schemas } from "../../api";
 import { shortDate } from "../../format";
 import { CheckboxGroup, RadioGroup, SelectField } from "../../ui/choice";
 import { Field, type FieldState, useField, validate } from "../../ui/field";
-import { ALL_SCOPES, accessWords, READ_ONLY, type Scope, scopeWords } from "./key-words";
+import { ALL_SCOPES, READ_ONLY, sameScopes, type Scope, scopeWords } from "./key-words";
 
 type ApiKey = Schemas["ApiKey"];
 type Limits = Pick<Schemas["UpdateApiKeyRequest"], "expiresAt" | "scopes" | "allowedIps" | "creditLimit" | "rateLimit">;
@@ -19,8 +19,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const endOfDay = (date: string) => new Date(`${date}T23:59:59`);
 
 function accessOf(scopes: readonly Scope[]): Access {
-  const label = accessWords(scopes);
-  return label === "Full access" ? "full" : label === "Read only" ? "read" : "custom";
+  return sameScopes(scopes, ALL_SCOPES) ? "full" : sameScopes(scopes, READ_ONLY) ? "read" : "custom";
 }
 
 /**

@@ -4,16 +4,17 @@ import { count } from "../../format";
 type ApiKey = Schemas["ApiKey"];
 export type Scope = Schemas["ApiKeyScope"];
 
-export const ALL_SCOPES: readonly Scope[] = ["projects:read", "jobs:read", "jobs:write"];
-export const READ_ONLY: readonly Scope[] = ["projects:read", "jobs:read"];
-
 export const scopeWords: Record<Scope, string> = {
   "projects:read": "Read the project",
   "jobs:read": "List and read jobs",
   "jobs:write": "Submit and cancel jobs",
 };
 
-const sameScopes = (a: readonly Scope[], b: readonly Scope[]) => a.length === b.length && a.every((s) => b.includes(s));
+/** Every scope, in the order above: the record's type makes the list complete, as the spec's enum changes. */
+export const ALL_SCOPES = Object.keys(scopeWords) as readonly Scope[];
+export const READ_ONLY: readonly Scope[] = ["projects:read", "jobs:read"];
+
+export const sameScopes = (a: readonly Scope[], b: readonly Scope[]) => a.length === b.length && a.every((s) => b.includes(s));
 
 /** "Full access", "Read only", or the scopes one by one. */
 export function accessWords(scopes: readonly Scope[]): string {

@@ -12,9 +12,11 @@ export const isKeyStatusFilter = (value: string | undefined): value is KeyStatus
 
 /**
  * The project's keys with a status (unset: active and expired), and the organization's members
- * and the project's service accounts to name who each key belongs to.
+ * and the project's service accounts to name who each key belongs to. The service accounts are a
+ * nicety for naming keys, unless `accountsRequired` (the page that lists them): then their failure
+ * fails the load, instead of showing no accounts.
  */
-export async function loadKeys(ctx: ProjectContext, status?: KeyStatusFilter): Promise<KeysData> {
+export async function loadKeys(ctx: ProjectContext, status?: KeyStatusFilter, accountsRequired = false): Promise<KeysData> {
   const projectId = ctx.project.id;
   const path = { params: { path: { projectId } } };
   const [keys, members, serviceAccounts] = await Promise.all([
@@ -23,7 +25,10 @@ export async function loadKeys(ctx: ProjectContext, status?: KeyStatusFilter): P
     call(() => api.GET("/private/organizations/{orgId}/members", { params: { path: { orgId: ctx.organization.id } } })).catch(() => ({
       data: [],
     })),
-    call(() => api.GET("/private/projects/{projectId}/service-accounts", path)).catch(() => ({ data: [] })),
+    call(() => api.GET("/private/projects/{projectId}/service-accounts", path)).catch((error) => {
+      if (accountsRequired) throw error;
+      return { data: [] };
+    }),
   ]);
   return { keys: keys.data, members: members.data, serviceAccounts: serviceAccounts.data };
 }

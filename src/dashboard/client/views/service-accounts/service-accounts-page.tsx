@@ -22,7 +22,7 @@ import { CreateServiceAccountDialog } from "./create-service-account-dialog";
  */
 export function ServiceAccountsPage({ ctx }: ViewProps<"service-accounts">) {
   const projectId = ctx.project.id;
-  const data = useResource(() => loadKeys(ctx, "active"), [projectId]);
+  const data = useResource(() => loadKeys(ctx, "active", true), [projectId]);
   const [open, setOpen] = useState<{ kind: "create" } | { kind: "delete"; account: ServiceAccount } | null>(null);
   const createButton = useRef<HTMLButtonElement>(null);
   const mayManage = canManageMembers(ctx.organization);

@@ -35,7 +35,8 @@ function add(into: Counts, b: Omit<Bucket, "start">): void {
   }
 }
 
-const active = (k: KeyTotals) => k.totals.requests.total + k.totals.jobs.submitted + k.totals.credits.reserved > 0;
+/** A key that did anything in the range. */
+export const active = (k: KeyTotals) => k.totals.requests.total + k.totals.jobs.submitted + k.totals.credits.reserved > 0;
 
 /**
  * The project's totals per key for the range, and the time series for one key or for the whole

@@ -11,7 +11,8 @@ import { BarChart } from "./bar-chart";
 import { type Counts, isRange, type KeyTotals, loadUsage, RANGES, type RangeName, type UsageData } from "./load-usage";
 
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-const dayLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" });
+// Day buckets start at midnight UTC: labelled in the viewer's zone they would read a day early west of it.
+const dayLabel = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
 
 /** The charts' three views of a series: requests by outcome, jobs, credits. */
 function charts(series: UsageData["series"]) {
@@ -149,10 +150,20 @@ function TotalsInWords({ totals }: { totals: Counts }) {
   );
 }
 
+/** The per-key table's count columns: each heading with the number under it. */
+const COUNT_COLUMNS: [string, (t: Counts) => number][] = [
+  ["Requests", (t) => t.requests.total],
+  ["Rate limited", (t) => t.requests.rateLimited],
+  ["Jobs", (t) => t.jobs.submitted],
+  ["Succeeded", (t) => t.jobs.succeeded],
+  ["Failed", (t) => t.jobs.failed],
+  ["Credits charged", (t) => t.credits.charged],
+];
+
 /** Every key with activity in the range, biggest spender first, with its share of the credits charged; a name opens that key's charts. */
 function KeysTable({ keys, projectTotals, keyHref }: { keys: KeyTotals[]; projectTotals: Counts; keyHref: (id: string) => string }) {
   const used = keys
-    .filter((k) => k.totals.requests.total + k.totals.jobs.submitted + k.totals.credits.reserved > 0)
+    .filter(active)
     .sort((a, b) => b.totals.credits.charged - a.totals.credits.charged || b.totals.credits.reserved - a.totals.credits.reserved);
   const top = used[0];
   return (
@@ -170,7 +181,7 @@ function KeysTable({ keys, projectTotals, keyHref }: { keys: KeyTotals[]; projec
           )}
           <table class="table">
             <caption class="visually-hidden">Usage per key, biggest spender first</caption>
-            <TableHead columns={["Key", "Requests", "Rate limited", "Jobs", "Succeeded", "Failed", "Credits charged", "Share"]} />
+            <TableHead columns={["Key", ...COUNT_COLUMNS.map(([label]) => label), "Share"]} />
             <tbody>
               {used.map((k) => (
                 <tr key={k.keyId} data-usage-key={k.keyId}>
@@ -178,24 +189,11 @@ function KeysTable({ keys, projectTotals, keyHref }: { keys: KeyTotals[]; projec
                     <a href={keyHref(k.keyId)}>{k.name}</a> <code>{keyDisplay("azs_", k.keyHint)}</code>
                     {k.revokedAt ? " (revoked)" : ""}
                   </td>
-                  <td data-label="Requests" class="number">
-                    {count(k.totals.requests.total)}
-                  </td>
-                  <td data-label="Rate limited" class="number">
-                    {count(k.totals.requests.rateLimited)}
-                  </td>
-                  <td data-label="Jobs" class="number">
-                    {count(k.totals.jobs.submitted)}
-                  </td>
-                  <td data-label="Succeeded" class="number">
-                    {count(k.totals.jobs.succeeded)}
-                  </td>
-                  <td data-label="Failed" class="number">
-                    {count(k.totals.jobs.failed)}
-                  </td>
-                  <td data-label="Credits charged" class="number">
-                    {count(k.totals.credits.charged)}
-                  </td>
+                  {COUNT_COLUMNS.map(([label, value]) => (
+                    <td key={label} data-label={label} class="number">
+                      {count(value(k.totals))}
+                    </td>
+                  ))}
                   <td data-label="Share" class="number">
                     {percent(k.totals.credits.charged, projectTotals.credits.charged)}
                   </td>
