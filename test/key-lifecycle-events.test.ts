@@ -81,6 +81,30 @@ describe("expiry events", () => {
     expect(expired[0]!.details).toMatchObject({ name: "soon" });
   });
 
+  test("a key given a new expiry is warned and recorded again when that one comes", async () => {
+    const bo = await signUp(t, "bo");
+    await endpoint(bo, "/extended", ["api_key.expiring", "api_key.expired"]);
+    const k = await key(bo, { name: "extended", expiresAt: new Date(t.clock.now().getTime() + 3 * DAY).toISOString() });
+    await t.deps.housekeeping.sweepKeys();
+    await rx.waitFor("/extended", 1);
+    const later = new Date(t.clock.now().getTime() + 20 * DAY).toISOString();
+    const patched = await t.request("PATCH", `/private/projects/${bo.projectId}/api-keys/${k.id}`, {
+      token: bo.token,
+      body: { expiresAt: later },
+    });
+    expect(patched.status).toBe(200);
+    t.clock.advance(15 * DAY); // inside the new warning window
+    await t.deps.housekeeping.sweepKeys();
+    t.clock.advance(6 * DAY); // past the new expiry
+    await t.deps.housekeeping.sweepKeys();
+    await rx.waitFor("/extended", 3);
+    expect(rx.received.filter((r) => r.path === "/extended").map((r) => parsed(r).type)).toEqual([
+      "api_key.expiring",
+      "api_key.expiring",
+      "api_key.expired",
+    ]);
+  });
+
   test("the first refused request records the expiry at once; a later sweep adds nothing", async () => {
     const bo = await signUp(t, "bo");
     const short = await key(bo, { name: "short", expiresAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });

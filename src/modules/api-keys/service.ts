@@ -162,7 +162,12 @@ export async function updateKey(
       .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
       .for("update");
     if (!before) throw notFound("API key"); // revoked meanwhile
-    await tx.update(apiKeys).set(changes).where(eq(apiKeys.id, keyId));
+    // A new expiry is a new occasion to warn and to record the end: the sweep's markers start over.
+    const expiryMarkers = changes.expiresAt !== undefined && { expiryWarnedAt: null, expiryNotedAt: null };
+    await tx
+      .update(apiKeys)
+      .set({ ...changes, ...expiryMarkers })
+      .where(eq(apiKeys.id, keyId));
     const fields = Object.keys(changes) as (keyof typeof changes)[];
     await recordAuditEvent(
       tx,
