@@ -3,7 +3,7 @@ import type { Schemas } from "../../api";
 import { shortDate } from "../../format";
 import { CheckboxGroup, RadioGroup, SelectField } from "../../ui/choice";
 import { Field, type FieldState, useField, validate } from "../../ui/field";
-import { ALL_SCOPES, READ_ONLY, sameScopes, type Scope, scopeWords } from "./key-words";
+import { ALL_SCOPES, READ_ONLY, type Scope, sameScopes, scopeWords } from "./key-words";
 
 type ApiKey = Schemas["ApiKey"];
 type Limits = Pick<Schemas["UpdateApiKeyRequest"], "expiresAt" | "scopes" | "allowedIps" | "creditLimit" | "rateLimit">;

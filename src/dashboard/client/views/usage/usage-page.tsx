@@ -8,7 +8,7 @@ import { PageHeading } from "../../ui/page-heading";
 import { TableHead } from "../../ui/table-head";
 import type { ViewProps } from "../shell/views";
 import { BarChart } from "./bar-chart";
-import { type Counts, isRange, type KeyTotals, loadUsage, RANGES, type RangeName, type UsageData } from "./load-usage";
+import { active, type Counts, isRange, type KeyTotals, loadUsage, RANGES, type RangeName, type UsageData } from "./load-usage";
 
 const hourLabel = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 // Day buckets start at midnight UTC: labelled in the viewer's zone they would read a day early west of it.
