@@ -240,7 +240,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await checkView(page, "webhooks", () => visible(page.locator("tbody tr").first()));
     await page.getByRole("button", { name: `Enable ${url}` }).click();
     await visible(page.getByRole("button", { name: `Send test to ${url}` }));
-    expect((await api("GET", hooks)).body.data[0].disabledAt).not.toBe(undefined);
+    expect((await api("GET", hooks)).body.data[0]).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
     await page.getByRole("button", { name: `Delete ${url}` }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Delete endpoint" }).click();
     await visible(page.getByText("No webhook endpoints yet."));

@@ -50,7 +50,7 @@ function toApiError(error: unknown, code: string | number, request: Request): Ap
  * 4. onAfterResponse: the answer counted for the API key that made the request (in memory, see
  *    src/auth/key-usage.ts), and one JSON log line with method, path, status, duration, request and principal id.
  */
-export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (keyId: string, status: number) => void = () => {}) =>
+export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (keyId: string, status: number) => void) =>
   new Elysia({ name: "pipeline" })
     .onRequest(({ request, set }) => {
       Object.assign(set.headers, securityHeaders(request));
@@ -85,7 +85,7 @@ export const pipeline = (logger: Logger, logRequests: boolean, countKeyAnswer: (
       logger.info({
         method: request.method,
         path: pathOf(request.url),
-        status: state.status ?? (typeof set.status === "number" ? set.status : 200),
+        status,
         durationMs: Math.round((performance.now() - state.startedAt) * 100) / 100,
         requestId: state.id,
         principalId: state.principalId ?? null,

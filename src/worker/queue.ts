@@ -116,14 +116,17 @@ export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy
       ),
     )
     .limit(100);
-  let failed = 0;
-  for (const job of stuck) {
-    const error: JobError = {
-      code: "internal_error",
-      message: `The job's worker stopped ${job.attempts} times before finishing it; its credit was released.`,
-    };
-    const [settled] = await settle(db, [{ job, outcome: { error }, now }]);
-    if (settled) failed++;
-  }
-  return failed;
+  if (stuck.length === 0) return 0;
+  // One group, one statement (in a transaction: whether their projects have webhooks is not known here).
+  const settled = await settle(
+    db,
+    stuck.map((job) => {
+      const error: JobError = {
+        code: "internal_error",
+        message: `The job's worker stopped ${job.attempts} times before finishing it; its credit was released.`,
+      };
+      return { job, outcome: { error }, now };
+    }),
+  );
+  return settled.filter(Boolean).length;
 }

@@ -7,6 +7,7 @@ import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
+import { actorOf } from "../audit/actor";
 import { limitNewOrganizations } from "../creation-limits";
 
 type Organization = Reply<"listOrganizations", 200>["data"][number];
@@ -65,7 +66,7 @@ export async function createOrganization(
         tx,
         {
           action: "organization.created",
-          actor: { type: "user", id: principal.user.id },
+          actor: actorOf(principal),
           target: { type: "organization", id: org.id },
           organizationId: org.id,
           details: { name: org.name, personal: false },

@@ -8,6 +8,7 @@ import { decodeCursor, encodeCursor } from "../../http/cursor";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { requireMembership } from "../access";
+import { actorOf } from "../audit/actor";
 import { grant } from "./ledger";
 
 type CreditsPage = Reply<"getCredits", 200>;
@@ -87,7 +88,7 @@ export async function grantCredits(
       tx,
       {
         action: "credits.granted",
-        actor: { type: "user", id: principal.user.id },
+        actor: actorOf(principal),
         target: { type: "organization", id: orgId },
         organizationId: orgId,
         details: { amount: input.amount, note, ledgerEntryId: granted.entry.id },

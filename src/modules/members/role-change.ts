@@ -7,6 +7,7 @@ import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
+import { actorOf } from "../audit/actor";
 import { lockDecisionRows } from "./decision-rows";
 
 type Member = Reply<"changeMemberRole", 200>["data"];
@@ -50,7 +51,7 @@ export async function changeMemberRole(
           tx,
           {
             action: "member.role_changed",
-            actor: { type: "user", id: principal.user.id },
+            actor: actorOf(principal),
             target: { type: "user", id: userId },
             organizationId: orgId,
             details: { before: { role: target.role }, after: { role: input.role } },

@@ -10,6 +10,7 @@ import type { Body, Reply } from "../../http/types";
 import { requireAdmin, requireMembership } from "../access";
 import { recordKeyEnded } from "../api-keys/key-ended";
 import { notRevoked } from "../api-keys/key-settings";
+import { actorOf } from "../audit/actor";
 import { lockDecisionRows } from "./decision-rows";
 
 type Member = Reply<"listMembers", 200>["data"][number];
@@ -58,7 +59,7 @@ export async function addMember(
         tx,
         {
           action: "member.added",
-          actor: { type: "user", id: principal.user.id },
+          actor: actorOf(principal),
           target: { type: "user", id: user.id },
           organizationId: orgId,
           details: { role: input.role },
@@ -108,7 +109,7 @@ export async function removeMember(
         throw new ApiError("last_owner", "The last owner cannot be removed. Add another owner first.");
       }
       const now = deps.clock.now();
-      const actor = { type: "user" as const, id: principal.user.id };
+      const actor = actorOf(principal);
       await tx.delete(memberships).where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
       await recordAuditEvent(
         tx,

@@ -6,6 +6,7 @@ import type { Deps } from "../../deps";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireMembership, requireProject } from "../access";
+import { actorOf } from "../audit/actor";
 
 type Project = Reply<"listProjects", 200>["data"][number];
 
@@ -43,7 +44,7 @@ export async function createProject(
       tx,
       {
         action: "project.created",
-        actor: { type: "user", id: principal.user.id },
+        actor: actorOf(principal),
         target: { type: "project", id: project.id },
         organizationId: orgId,
         projectId: project.id,
