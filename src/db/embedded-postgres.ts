@@ -36,6 +36,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const dataDir = resolve(options.dataDir);
   const clusterDir = join(dataDir, "postgres");
   const ownerFile = join(dataDir, "postgres-owner.pid");
+  refuseEarlierPglite(dataDir, clusterDir);
   const bin = await postgresBinaries();
   const runAs = runAsForPostgres();
   mkdirSync(dataDir, { recursive: true });
@@ -60,6 +61,20 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       rmSync(ownerFile, { force: true });
     },
   };
+}
+
+/**
+ * Earlier versions kept the embedded database in `DATA_DIR/pglite`. Starting an empty cluster
+ * beside it would look, to its owner, like every account, key and credit was gone.
+ */
+function refuseEarlierPglite(dataDir: string, clusterDir: string): void {
+  const pglite = join(dataDir, "pglite");
+  if (!existsSync(pglite) || existsSync(join(clusterDir, "PG_VERSION"))) return;
+  throw new Error(
+    `${pglite} holds the database of an earlier version (PGlite), which this version does not read. ` +
+      "To keep that data, export it with the earlier version and load it into a PostgreSQL given as DATABASE_URL; " +
+      `to start with an empty database instead, move ${pglite} out of DATA_DIR.`,
+  );
 }
 
 /** Generated once per data directory and kept beside the cluster, readable by this user only. */
