@@ -118,6 +118,28 @@ describe("expiry events", () => {
     expect(await audit(bo, token, "?action=api_key.expired")).toHaveLength(1);
   });
 
+  test("a key given a new expiry after its first was recorded is recorded again at its next first refusal, with no sweep", async () => {
+    const gu = await signUp(t, "gu");
+    const renewed = await key(gu, { name: "renewed", expiresAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });
+    const refuse = async () => {
+      const refused = await t.request("GET", `/projects/${gu.projectId}`, { token: renewed.key });
+      expect(refused.body.error.code).toBe("api_key_expired");
+    };
+    t.clock.advance(2 * 3_600_000);
+    await refuse();
+    const token = await session(gu);
+    const patched = await t.request("PATCH", `/private/projects/${gu.projectId}/api-keys/${renewed.id}`, {
+      token,
+      body: { expiresAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() },
+    });
+    expect(patched.status).toBe(200);
+    t.clock.advance(2 * 3_600_000);
+    await refuse();
+    const expired = await audit(gu, await session(gu), "?action=api_key.expired");
+    expect(expired).toHaveLength(2);
+    expect(new Set(expired.map((e) => e.details.expiresAt)).size).toBe(2);
+  });
+
   test("a revoked key never expires in the log", async () => {
     const cy = await signUp(t, "cy");
     const gone = await key(cy, { name: "gone", expiresAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });

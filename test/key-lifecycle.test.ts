@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { apiKeys } from "../src/db/schema";
 import { type Account, addMember, createKey, signUp } from "./helpers/factories";
@@ -283,6 +283,27 @@ describe("PATCH", () => {
     expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(200);
     await t.request("PATCH", `${keysPath(ada)}/${id}`, { token: ada.token, body: { scopes: ["jobs:read"] } });
     expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(403);
+  });
+
+  test("a rename alone waits on no process's cache (it holds no names); a change of rights still reaches every one", async () => {
+    const { key, id } = await newKey({});
+    const invalidations = spyOn(t.deps.invalidation, "commit");
+    try {
+      const renamed = await t.request("PATCH", `${keysPath(ada)}/${id}`, { token: ada.token, body: { name: "renamed-only" } });
+      expect(renamed.status).toBe(200);
+      expect(invalidations).not.toHaveBeenCalled();
+      expect(await listed(id)).toMatchObject({ name: "renamed-only" });
+      expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(200);
+      const narrowed = await t.request("PATCH", `${keysPath(ada)}/${id}`, {
+        token: ada.token,
+        body: { name: "narrow", scopes: ["jobs:read"] },
+      });
+      expect(narrowed.status).toBe(200);
+      expect(invalidations).toHaveBeenCalledTimes(1);
+      expect((await t.request("GET", `/projects/${ada.projectId}`, { token: key })).status).toBe(403);
+    } finally {
+      invalidations.mockRestore();
+    }
   });
 
   test("an empty body, an unknown field or a bad value is 400", async () => {

@@ -18,7 +18,7 @@ const inProject = (a: Account) => ({ ...a, projectId: owner.projectId });
 async function createAccount(by: Account, name = "deploy-bot") {
   const res = await t.request("POST", accountsPath(), { token: by.token, body: { name } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data as { id: string; name: string; apiKey: { id: string; key: string } };
+  return res.body.data as { id: string; name: string; apiKey: { id: string; key: string; keyHint: string } };
 }
 
 describe("service accounts", () => {
@@ -38,6 +38,29 @@ describe("service accounts", () => {
       (await t.request("GET", keysPath(), { token: owner.token })).body.data.find((k: { id: string }) => k.id === personal.id)
         .serviceAccountId,
     ).toBeNull();
+  });
+
+  test("its first key's api_key.created audit event carries the key's scopes and limits, as a user key's does", async () => {
+    const account = await createAccount(owner, "audited-bot");
+    const personal = await createKey(t, owner);
+    const created = async (keyId: string) => {
+      const res = await t.request("GET", `/private/organizations/${owner.orgId}/audit-log?targetId=${keyId}`, { token: owner.token });
+      expect(res.status).toBe(200);
+      expect(res.body.data.map((e: { action: string }) => e.action)).toEqual(["api_key.created"]);
+      return res.body.data[0].details as Record<string, unknown>;
+    };
+    const details = await created(account.apiKey.id);
+    expect(details).toEqual({
+      name: "audited-bot",
+      keyHint: account.apiKey.keyHint,
+      serviceAccountId: account.id,
+      expiresAt: null,
+      scopes: null,
+      allowedIps: null,
+      creditLimit: null,
+      rateLimit: null,
+    });
+    expect(Object.keys(details).sort()).toEqual(Object.keys(await created(personal.id)).sort());
   });
 
   test("a member may list them but not create or delete one, nor add a key to one", async () => {

@@ -1,8 +1,8 @@
+import { DAY_MS } from "../clock";
 import { ApiError } from "../http/errors";
 import type { ActiveKey } from "./api-key-lookup";
 import { isAllowed } from "./ip-allowlist";
 
-const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 

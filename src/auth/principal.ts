@@ -77,7 +77,7 @@ export async function authenticate(
     try {
       checkKeyUse(key, now.getTime(), address);
     } catch (error) {
-      if (error instanceof ApiError && error.code === "api_key_expired") await deps.keyExpiries.noteRefusal(key.keyId, now);
+      if (error instanceof ApiError && error.code === "api_key_expired") await deps.keyExpiries.noteRefusal(key, now);
       throw error;
     }
     deps.keyUsage.record(key.keyId, now, address());

@@ -1,6 +1,5 @@
+import { DAY_MS } from "../clock";
 import { ApiError } from "./errors";
-
-const DAY_MS = 86_400_000;
 
 /** A query parameter in date-time form, as a Date PostgreSQL can store (years 1 to 9999). */
 export function instantParameter(name: string, value: string | undefined): Date | undefined {

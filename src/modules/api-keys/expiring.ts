@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, lte, or } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
+import { DAY_MS } from "../../clock";
 import { apiKeys, memberships, projects } from "../../db/schema";
 import type { Deps } from "../../deps";
 import type { Query, Reply } from "../../http/types";
 import { notRevoked } from "./key-settings";
 
-const DAY_MS = 86_400_000;
 /** The banner shows a handful; the bound keeps the answer small whatever the user can reach. */
 const MAX_EXPIRING = 100;
 

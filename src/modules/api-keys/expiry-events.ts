@@ -1,11 +1,11 @@
 import { and, eq, gt, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../../audit/record";
+import { DAY_MS } from "../../clock";
 import type { Db } from "../../db/client";
 import { apiKeys } from "../../db/schema";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { notRevoked } from "./key-settings";
 
-const DAY_MS = 86_400_000;
 /** Keys handled per statement: a sweep after a long pause works through a backlog in rounds. */
 const BATCH = 500;
 

@@ -1,12 +1,12 @@
 import { and, gt, isNull, lte, or, type SQL } from "drizzle-orm";
 import { KEY_PREFIX } from "../../auth/api-key-format";
 import { parseRange } from "../../auth/ip-allowlist";
+import { DAY_MS } from "../../clock";
 import { API_KEY_SCOPES, apiKeys } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { ApiError } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 
-const DAY_MS = 86_400_000;
 type Settings = Omit<Body<"renameApiKey">, "name">;
 type KeyRow = typeof apiKeys.$inferSelect;
 export type KeyStatus = "active" | "expired" | "revoked";
@@ -30,23 +30,27 @@ export function statusAt(key: Pick<KeyRow, "revokedAt" | "expiresAt">, now: Date
   return "active";
 }
 
+/**
+ * The latest expiry the operator's cap (`API_KEY_MAX_LIFETIME_DAYS`) allows a key made or renewed
+ * at `now`; null when there is no cap.
+ */
+export function maxExpiry(deps: Deps, now: Date): Date | null {
+  const maxDays = deps.config.apiKeyMaxLifetimeDays;
+  return maxDays === undefined ? null : new Date(now.getTime() + maxDays * DAY_MS);
+}
+
 /** The expiry a new key gets, checked against the operator's cap; `undefined` means none was given. */
 export function checkExpiry(deps: Deps, given: string | null | undefined, now: Date): Date | null {
-  const maxDays = deps.config.apiKeyMaxLifetimeDays;
+  const latest = maxExpiry(deps, now);
+  const lifetime = `on this server a key may live at most ${deps.config.apiKeyMaxLifetimeDays} days`;
   if (given === undefined || given === null) {
-    if (maxDays !== undefined) {
-      throw invalid(`Field 'expiresAt' is required: on this server a key may live at most ${maxDays} days. Pick a date before then.`);
-    }
+    if (latest) throw invalid(`Field 'expiresAt' is required: ${lifetime}. Pick a date before then.`);
     return null;
   }
   const at = new Date(given);
   if (Number.isNaN(at.getTime())) throw invalid("Field 'expiresAt' must be an ISO 8601 date-time such as 2026-12-01T00:00:00Z.");
   if (at <= now) throw invalid("Field 'expiresAt' must be in the future.");
-  if (maxDays !== undefined && at.getTime() > now.getTime() + maxDays * DAY_MS) {
-    throw invalid(
-      `Field 'expiresAt' is too far ahead: on this server a key may live at most ${maxDays} days (until ${new Date(now.getTime() + maxDays * DAY_MS).toISOString()}).`,
-    );
-  }
+  if (latest && at > latest) throw invalid(`Field 'expiresAt' is too far ahead: ${lifetime} (until ${latest.toISOString()}).`);
   return at;
 }
 

@@ -7,10 +7,9 @@ import { notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { actorOf } from "../audit/actor";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
-import { notRevoked } from "./key-settings";
+import { maxExpiry, notRevoked } from "./key-settings";
 import { newKeyRow, requireManageableKey } from "./service";
 
-const DAY_MS = 86_400_000;
 type RolledApiKey = Reply<"rollApiKey", 201>["data"];
 
 /**
@@ -18,11 +17,10 @@ type RolledApiKey = Reply<"rollApiKey", 201>["data"];
  * is renewed), never past the operator's cap; none when the old key had none and there is no cap.
  */
 function renewedExpiry(deps: Deps, old: { createdAt: Date; expiresAt: Date | null }, now: Date): Date | null {
-  const maxDays = deps.config.apiKeyMaxLifetimeDays;
-  const cap = maxDays === undefined ? null : now.getTime() + maxDays * DAY_MS;
-  if (!old.expiresAt) return cap === null ? null : new Date(cap);
-  const renewed = now.getTime() + Math.max(old.expiresAt.getTime() - old.createdAt.getTime(), 0);
-  return new Date(cap === null ? renewed : Math.min(renewed, cap));
+  const cap = maxExpiry(deps, now);
+  if (!old.expiresAt) return cap;
+  const renewed = new Date(now.getTime() + Math.max(old.expiresAt.getTime() - old.createdAt.getTime(), 0));
+  return cap && cap < renewed ? cap : renewed;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Deps } from "../../deps";
 import { ApiError, notFound } from "../../http/errors";
 import type { Body, Query, Reply } from "../../http/types";
 import { newId } from "../../ids";
-import { requireAdmin, requireProject } from "../access";
+import { type Role, requireAdmin, requireProject } from "../access";
 import { actorOf } from "../audit/actor";
 import { recordKeyEnded } from "./key-ended";
 import { checkExpiry, checkSettings, keyView, limitsView, notRevoked, withStatus } from "./key-settings";
@@ -16,6 +16,7 @@ import { checkExpiry, checkSettings, keyView, limitsView, notRevoked, withStatus
 type ApiKey = Reply<"listApiKeys", 200>["data"][number];
 type CreatedApiKey = Reply<"createApiKey", 201>["data"];
 type NewKey = typeof apiKeys.$inferInsert;
+type KeyRow = typeof apiKeys.$inferSelect;
 
 /** Bounds the list (it is not paginated) and the damage of a runaway script creating keys. */
 export const MAX_ACTIVE_KEYS_PER_PROJECT = 100;
@@ -98,7 +99,7 @@ export async function createKey(
         target: { type: "api_key", id: row.id },
         organizationId: project.organizationId,
         projectId,
-        details: { name: row.name, keyHint: row.keyHint, serviceAccountId: row.serviceAccountId, ...settingsDetails(row) },
+        details: createdKeyDetails(row),
       },
       context,
       now,
@@ -123,8 +124,15 @@ export async function createKey(
 
 /**
  * Changing, rolling and revoking are for the key's creator or an owner/admin of the organization;
- * a service account's key, for an owner/admin only. Revoked keys are 404.
+ * a service account's key, for an owner/admin only.
  */
+function requireMayManage(key: Pick<KeyRow, "createdBy" | "serviceAccountId">, principal: SessionPrincipal, role: Role): void {
+  if ((key.createdBy !== principal.user.id || key.serviceAccountId) && role === "member") {
+    throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
+  }
+}
+
+/** A key of the project the principal may manage (see `requireMayManage`); revoked keys are 404. */
 export async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
   const project = await requireProject(deps.db, principal, projectId);
   const [key] = await deps.db
@@ -133,16 +141,22 @@ export async function requireManageableKey(deps: Deps, principal: SessionPrincip
     .where(and(eq(apiKeys.id, keyId), active(projectId, deps.clock.now())))
     .limit(1);
   if (!key) throw notFound("API key");
-  if ((key.createdBy !== principal.user.id || key.serviceAccountId) && project.role === "member") {
-    throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
-  }
+  requireMayManage(key, principal, project.role);
   return { ...key, organizationId: project.organizationId };
 }
 
 /**
- * Renames the key and changes its limits: the lifecycle change "key updated". Whatever changed,
- * every process drops the key from its cache before this answers, so a narrowed key is narrow on
- * the next request anywhere.
+ * Whether a PATCH sets anything the key cache holds (src/auth/api-key-lookup.ts: expiry, scopes,
+ * allowlist, limits). The cache holds no name, so a rename alone need not reach every process;
+ * any other field, even a future one, does.
+ */
+const changesCachedKey = (input: Body<"renameApiKey">) =>
+  Object.entries(input).some(([field, value]) => field !== "name" && value !== undefined);
+
+/**
+ * Renames the key and changes its limits: the lifecycle change "key updated". A change to what
+ * the key may do reaches every process's cache before this answers, so a narrowed key is narrow
+ * on the next request anywhere; a rename commits alone, without waiting on the other processes.
  */
 export async function updateKey(
   deps: Deps,
@@ -152,16 +166,17 @@ export async function updateKey(
   input: Body<"renameApiKey">,
   context: AuditContext,
 ): Promise<void> {
-  const key = await requireManageableKey(deps, principal, projectId, keyId);
+  const project = await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
-  const changes = { ...(input.name !== undefined && { name: input.name }), ...checkSettings(deps, input, now) };
-  await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+  const update = async (tx: Tx) => {
     const [before] = await tx
       .select()
       .from(apiKeys)
       .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
       .for("update");
-    if (!before) throw notFound("API key"); // revoked meanwhile
+    if (!before) throw notFound("API key");
+    requireMayManage(before, principal, project.role);
+    const changes = { ...(input.name !== undefined && { name: input.name }), ...checkSettings(deps, input, now) };
     // A new expiry is a new occasion to warn and to record the end: the sweep's markers start over.
     const expiryMarkers = changes.expiresAt !== undefined && { expiryWarnedAt: null, expiryNotedAt: null };
     await tx
@@ -175,10 +190,10 @@ export async function updateKey(
         action: "api_key.updated",
         actor: actorOf(principal),
         target: { type: "api_key", id: keyId },
-        organizationId: key.organizationId,
+        organizationId: project.organizationId,
         projectId,
         details: {
-          keyHint: key.keyHint,
+          keyHint: before.keyHint,
           before: Object.fromEntries(fields.map((f) => [f, before[f] ?? null])),
           after: Object.fromEntries(fields.map((f) => [f, changes[f] ?? null])),
         },
@@ -186,7 +201,8 @@ export async function updateKey(
       context,
       now,
     );
-  });
+  };
+  await (changesCachedKey(input) ? deps.invalidation.commit({ kind: "key", keyId }, update) : deps.db.transaction(update));
 }
 
 /**
@@ -212,6 +228,14 @@ export async function revokeKey(
     if (!revoked) throw notFound("API key");
     await recordKeyEnded(tx, revoked, { actor: actorOf(principal), organizationId: key.organizationId, context }, now);
   });
+}
+
+/**
+ * What `api_key.created` records of a new key, whichever path made it (a create, a service
+ * account's first key): who it is for and its limits, never the secret.
+ */
+export function createdKeyDetails(row: NewKey) {
+  return { name: row.name, keyHint: row.keyHint, serviceAccountId: row.serviceAccountId ?? null, ...settingsDetails(row) };
 }
 
 /** A key's limits for the audit log: what it may do, from where, and how much. */

@@ -8,11 +8,10 @@ import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireAdmin, requireProject } from "../access";
 import { recordKeyEnded } from "../api-keys/key-ended";
-import { notRevoked } from "../api-keys/key-settings";
-import { insertKey, newKeyRow } from "../api-keys/service";
+import { maxExpiry, notRevoked } from "../api-keys/key-settings";
+import { createdKeyDetails, insertKey, newKeyRow } from "../api-keys/service";
 import { actorOf } from "../audit/actor";
 
-const DAY_MS = 86_400_000;
 type ServiceAccount = Reply<"listServiceAccounts", 200>["data"][number];
 
 export async function listServiceAccounts(deps: Deps, principal: SessionPrincipal, projectId: string): Promise<ServiceAccount[]> {
@@ -40,14 +39,13 @@ export async function createServiceAccount(
   const project = await requireProject(deps.db, principal, projectId);
   requireAdmin(project.role);
   const now = deps.clock.now();
-  const maxDays = deps.config.apiKeyMaxLifetimeDays;
   const account = { id: newId(now), projectId, name: input.name, createdBy: principal.user.id, createdAt: now };
   const { key, row } = newKeyRow(now, {
     projectId,
     createdBy: principal.user.id,
     name: input.name,
     serviceAccountId: account.id,
-    expiresAt: maxDays === undefined ? null : new Date(now.getTime() + maxDays * DAY_MS),
+    expiresAt: maxExpiry(deps, now),
   });
   await deps.db.transaction(async (tx) => {
     await tx.insert(serviceAccounts).values(account);
@@ -61,12 +59,7 @@ export async function createServiceAccount(
     );
     await recordAuditEvent(
       tx,
-      {
-        ...event,
-        action: "api_key.created",
-        target: { type: "api_key", id: row.id },
-        details: { name: row.name, keyHint: row.keyHint, serviceAccountId: account.id, expiresAt: row.expiresAt ?? null },
-      },
+      { ...event, action: "api_key.created", target: { type: "api_key", id: row.id }, details: createdKeyDetails(row) },
       context,
       now,
     );

@@ -1,4 +1,5 @@
 import { lt } from "drizzle-orm";
+import { DAY_MS } from "../../clock";
 import type { Db } from "../../db/client";
 import { auditEvents } from "../../db/schema";
 import { pruneIdleBuckets } from "../../db/token-bucket";
@@ -6,7 +7,6 @@ import { rollUpHours } from "../../db/usage-counters";
 
 /** Hourly usage buckets are kept this long, then folded into daily ones. */
 export const HOURLY_RETENTION_DAYS = 90;
-const DAY_MS = 86_400_000;
 /** Rate-limit buckets (logins, sign-ups, submits, leak reports) untouched this long are dropped. */
 export const IDLE_BUCKET_DAYS = 7;
 

@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
+import { DAY_MS } from "../../clock";
 import type { Db } from "../../db/client";
 import { apiKeys, apiKeyUsage } from "../../db/schema";
 import type { Deps } from "../../deps";
@@ -13,7 +14,6 @@ type KeyUsage = Reply<"getApiKeyUsage", 200>["data"];
 type ProjectUsage = Reply<"getProjectUsage", 200>["data"];
 type Counts = KeyUsage["totals"];
 
-const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 30;
 /** Longest range of daily buckets or totals one request may ask for. */
 const MAX_DAYS = 400;
