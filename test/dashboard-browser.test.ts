@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { BrowserContext, Page } from "playwright-core";
-import { count, eventually, focused, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
+import { count, focused, gone, hasChromium, selected, startServerAndBrowser, text, visible } from "./helpers/browser";
 import { apiCall, checkView, createKeyInDialog, horizontalOverflow, keyRow, projectIdFromUrl, signInAs } from "./helpers/dashboard";
-import { type StartedServer, startServer } from "./helpers/server";
+import { eventually } from "./helpers/eventually";
+import type { StartedServer } from "./helpers/server";
 
 /**
  * The dashboard's sign-in, API keys and session, end to end in Debian's Chromium
@@ -12,9 +13,9 @@ import { type StartedServer, startServer } from "./helpers/server";
 let server: StartedServer;
 let context: BrowserContext;
 let page: Page;
-let closeBrowser: () => Promise<void>;
-const problems: string[] = [];
-const consoleErrors: string[] = [];
+let consoleErrors: string[];
+let problems: string[];
+let closeServerAndBrowser: () => Promise<void>;
 const person = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
 
 const api = (method: string, path: string, body?: unknown, token?: string) => apiCall(server.baseUrl, method, path, body, token);
@@ -41,24 +42,17 @@ async function tabTo(target: ReturnType<Page["locator"]>, limit = 40): Promise<v
 
 describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, session", () => {
   beforeAll(async () => {
-    server = await startServer({ KEY_USAGE_FLUSH_MS: "50" });
-    ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    // 4xx answers the tests provoke are logged as "Failed to load resource"; anything else (a CSP
-    // violation is "Refused to ...") is a problem.
-    page.on(
-      "console",
-      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`),
-    );
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    ({
+      server,
+      context,
+      page,
+      consoleErrors,
+      problems,
+      close: closeServerAndBrowser,
+    } = await startServerAndBrowser({ KEY_USAGE_FLUSH_MS: "50" }, { clipboard: true }));
   }, 150_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  });
+  afterAll(() => closeServerAndBrowser?.());
 
   test("a signed-out visit shows sign-in without a single console error, and sends no doomed session refresh", async () => {
     const refreshes: string[] = [];
@@ -354,14 +348,16 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     const renewed = page.waitForResponse((r) => r.url().endsWith("/dashboard/session/refresh") && r.status() === 200);
     await page.clock.fastForward("14:30"); // the token lives 15 minutes; the page renews a minute early
     await renewed;
-    await eventually(async () => expect((await context.cookies())[0]!.value).not.toBe(before));
+    await eventually("the session cookie to be replaced by the renewed one", async () =>
+      expect((await context.cookies())[0]!.value).not.toBe(before),
+    );
     await page.getByRole("link", { name: "Jobs" }).click();
     await visible(page.getByRole("heading", { name: "No jobs yet" }));
   }, 30_000);
 
   test("a session that ends while a page is open goes to sign-in, and signing in comes back to that page", async () => {
     await page.getByLabel("Status").selectOption({ label: "Failed" });
-    await eventually(() => expect(page.url()).toEndWith("/jobs?status=failed"));
+    await eventually("the address to hold the Failed filter", () => expect(page.url()).toEndWith("/jobs?status=failed"));
     const jobsPage = page.url();
     await killRefreshToken();
     await page.clock.fastForward("14:30"); // the renewal finds the session gone
@@ -415,7 +411,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
       await signInAs(page, person.email, `wrong-${i}`);
       if ((await answered).status() === 429) break;
     }
-    await eventually(async () =>
+    await eventually("the sign-in form to say that there were too many attempts", async () =>
       expect(await page.getByRole("alert").textContent()).toMatch(/^Too many login attempts\. Try again in \d+ (second|minute)/),
     );
   }, 30_000);

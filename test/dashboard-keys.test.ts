@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { BrowserContext, Page } from "playwright-core";
-import { count, eventually, focused, gone, hasChromium, launchBrowser, text, visible } from "./helpers/browser";
+import type { Page } from "playwright-core";
+import { count, focused, gone, hasChromium, startServerAndBrowser, text, visible } from "./helpers/browser";
 import { apiCall, checkView, keyRow, signInAs } from "./helpers/dashboard";
-import { type StartedServer, startServer } from "./helpers/server";
+import { eventually } from "./helpers/eventually";
+import type { StartedServer } from "./helpers/server";
 
 /**
  * The key lifecycle in the dashboard (Debian's Chromium against a real server): create with
@@ -11,10 +12,9 @@ import { type StartedServer, startServer } from "./helpers/server";
  * page sends is read back from the API, and each view passes axe and fits at 360 and 1440 px.
  */
 let server: StartedServer;
-let context: BrowserContext;
 let page: Page;
-let closeBrowser: () => Promise<void>;
-const problems: string[] = [];
+let problems: string[];
+let closeServerAndBrowser: () => Promise<void>;
 const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
 let token: string;
 let projectId: string;
@@ -53,27 +53,21 @@ async function tabTo(target: ReturnType<Page["locator"]>, limit = 60, key: "Tab"
 
 describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle and service accounts", () => {
   beforeAll(async () => {
-    server = await startServer({ KEY_USAGE_FLUSH_MS: "50", LOG_REQUESTS: "false" });
+    ({
+      server,
+      page,
+      problems,
+      close: closeServerAndBrowser,
+    } = await startServerAndBrowser({ KEY_USAGE_FLUSH_MS: "50", LOG_REQUESTS: "false" }, { clipboard: true }));
     expect((await api("POST", "/auth/register", ada, undefined)).status).toBe(201);
     token = (await api("POST", "/auth/login", { email: ada.email, password: ada.password }, undefined)).body.data.accessToken;
     ({ id: projectId, organizationId: orgId } = (await api("GET", "/private/projects")).body.data[0]);
-    ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on(
-      "console",
-      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`),
-    );
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     await page.goto("/");
     await signInAs(page, ada.email, ada.password);
     await visible(keysHeading());
   }, 180_000);
 
-  afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
-  });
+  afterAll(() => closeServerAndBrowser?.());
 
   test("Create key with presets: read only, 30 days, allowed addresses, a credit cap and a rate limit, as the API then says", async () => {
     await page.getByRole("button", { name: "Create key", exact: true }).click();
@@ -205,7 +199,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle an
 
     await page.getByLabel("Show").focus();
     await page.getByLabel("Show").selectOption({ label: "Revoked" });
-    await eventually(() => expect(page.url()).toEndWith("/keys?status=revoked"));
+    await eventually("the address to hold the Revoked filter", () => expect(page.url()).toEndWith("/keys?status=revoked"));
     await focused(page.getByLabel("Show"));
     const rows = page.locator("tbody tr");
     await count(rows, 2);
@@ -264,7 +258,9 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: key lifecycle an
     await page.keyboard.press("Enter");
     await gone(dialog());
     await focused(page.getByRole("button", { name: "Edit limits of by-keyboard" }));
-    await eventually(async () => expect((await keyByName("by-keyboard")).creditLimit).toEqual({ amount: 25, period: "day" }));
+    await eventually("the API to show by-keyboard's new credit cap", async () =>
+      expect((await keyByName("by-keyboard")).creditLimit).toEqual({ amount: 25, period: "day" }),
+    );
 
     await tabTo(page.getByRole("button", { name: "Roll by-keyboard" }), 5);
     await page.keyboard.press("Enter");

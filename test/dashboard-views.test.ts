@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { BrowserContext, Page } from "playwright-core";
-import { count, eventually, gone, hasChromium, launchBrowser, selected, text, visible } from "./helpers/browser";
+import type { Page } from "playwright-core";
+import { count, gone, hasChromium, selected, startServerAndBrowser, text, visible } from "./helpers/browser";
 import { apiCall, checkView, signInAs } from "./helpers/dashboard";
-import { type StartedServer, startServer } from "./helpers/server";
+import { eventually } from "./helpers/eventually";
+import type { StartedServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 /**
@@ -12,10 +13,9 @@ import { startTargetSite, type TargetSite } from "./helpers/target-site";
  */
 let server: StartedServer;
 let site: TargetSite;
-let context: BrowserContext;
 let page: Page;
-let closeBrowser: () => Promise<void>;
-const problems: string[] = [];
+let problems: string[];
+let closeServerAndBrowser: () => Promise<void>;
 const ada = { name: "Ada Lovelace", email: "ada@example.com", password: "correct-horse-battery" };
 let token: string;
 let projectId: string;
@@ -35,7 +35,10 @@ async function jobStatus(id: string): Promise<string> {
   return (await api("GET", `/projects/${projectId}/jobs/${id}`)).body.data.status;
 }
 
-const until = (id: string, statuses: string[]) => eventually(async () => expect(statuses).toContain(await jobStatus(id)), 20_000);
+const until = (id: string, statuses: string[]) =>
+  eventually(`job ${id} to be ${statuses.join(" or ")}`, async () => expect(statuses).toContain(await jobStatus(id)), {
+    timeoutMs: 20_000,
+  });
 
 /** Opens a project tab from the tab bar. */
 async function openTab(name: string): Promise<void> {
@@ -46,7 +49,12 @@ async function openTab(name: string): Promise<void> {
 describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, members, quick start", () => {
   beforeAll(async () => {
     site = startTargetSite();
-    server = await startServer({
+    ({
+      server,
+      page,
+      problems,
+      close: closeServerAndBrowser,
+    } = await startServerAndBrowser({
       ALLOW_PRIVATE_TARGETS: "true",
       ALLOWED_TARGET_PORTS: "*",
       WORKER_POLL_MS: "50",
@@ -58,7 +66,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       WEBHOOK_POLL_MS: "50",
       WEBHOOK_RETRY_BASE_MS: "100",
       WEBHOOK_DISABLE_AFTER_MS: "1000",
-    });
+    }));
     expect((await api("POST", "/auth/register", ada, undefined)).status).toBe(201);
     token = (await api("POST", "/auth/login", { email: ada.email, password: ada.password }, undefined)).body.data.accessToken;
     const project = (await api("GET", "/private/projects")).body.data[0];
@@ -72,21 +80,13 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     jobIds.other = await submit(keys.other.key, `${site.url}/other`);
     for (const id of [jobIds.succeeded, jobIds.failed, jobIds.other]) await until(id, ["succeeded", "failed"]);
 
-    ({ context, close: closeBrowser } = await launchBrowser(server.baseUrl));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on(
-      "console",
-      (m) => m.type() === "error" && !m.text().startsWith("Failed to load resource") && problems.push(`console: ${m.text()}`),
-    );
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     await page.goto("/");
     await signInAs(page, ada.email, ada.password);
     await visible(page.getByRole("heading", { name: "API keys", level: 1 }));
   }, 180_000);
 
   afterAll(async () => {
-    await closeBrowser?.();
-    await server?.stop();
+    await closeServerAndBrowser?.();
     site?.stop();
   });
 
@@ -233,7 +233,11 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     const created = await api("POST", hooks, { url, events: ["job.failed"] });
     expect(created.status).toBe(201);
     expect((await api("POST", `${hooks}/${created.body.data.id}/test`)).status).toBe(202);
-    await eventually(async () => expect((await api("GET", hooks)).body.data[0].disabledReason).toBe("failing"), 20_000);
+    await eventually(
+      "the failing endpoint to be disabled",
+      async () => expect((await api("GET", hooks)).body.data[0].disabledReason).toBe("failing"),
+      { timeoutMs: 20_000 },
+    );
     await openTab("Webhooks");
     await visible(page.getByText("The server disabled an endpoint whose deliveries kept failing."));
     await visible(page.getByText("Disabled after failing since"));
@@ -273,11 +277,15 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
     await page.getByRole("button", { name: "Send test" }).click();
     const rows = page.locator("tbody tr");
     await count(rows, 1);
-    await eventually(async () => {
-      await page.getByRole("link", { name: "Jobs" }).click(); // reopening the page reloads its deliveries
-      await page.goto(`/#/projects/${projectId}/webhooks/${endpoint.id}`);
-      expect(await rows.first().locator('td[data-label="Status"]').textContent()).toBe("Delivered");
-    }, 20_000);
+    await eventually(
+      "the endpoint's page to show the delivery as delivered",
+      async () => {
+        await page.getByRole("link", { name: "Jobs" }).click(); // reopening the page reloads its deliveries
+        await page.goto(`/#/projects/${projectId}/webhooks/${endpoint.id}`);
+        expect(await rows.first().locator('td[data-label="Status"]').textContent()).toBe("Delivered");
+      },
+      { timeoutMs: 20_000 },
+    );
     const [delivery] = (await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data;
     await text(rows.first().locator('td[data-label="Event"]'), "webhook.ping");
     expect(await rows.first().locator('td[data-label="Last attempt"]').textContent()).toStartWith(
@@ -289,8 +297,9 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       .getByRole("button", { name: /^Send again/ })
       .click();
     await eventually(
+      "the delivery's second attempt",
       async () => expect((await api("GET", `${hooks}/${endpoint.id}/deliveries`)).body.data[0].attempts.length).toBe(2),
-      20_000,
+      { timeoutMs: 20_000 },
     );
 
     await page.getByRole("button", { name: "Rotate secret" }).click();
@@ -340,42 +349,55 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
 
     await openTab("Usage");
     await page.getByLabel("Period").selectOption({ label: "Last 24 hours" });
-    await eventually(() => expect(page.url()).toContain("range=24h"));
+    await eventually("the address to hold the 24-hour range", () => expect(page.url()).toContain("range=24h"));
     // Counters are flushed every 50 ms here; read both sides again until they agree.
-    await eventually(async () => {
-      await page.reload();
-      await visible(page.locator("[data-usage-totals]"));
-      const { totals, keys } = await projectUsage();
-      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(totals.requests.ok);
-      expect(await sum("Jobs", "Succeeded")).toBe(totals.jobs.succeeded);
-      expect(await sum("Jobs", "Failed")).toBe(totals.jobs.failed);
-      expect(await sum("Credits", "Charged")).toBe(totals.credits.charged);
-      expect(await page.locator('[data-total="jobs"]').textContent()).toBe(
-        `${totals.jobs.submitted} submitted: ${totals.jobs.succeeded} succeeded, ${totals.jobs.failed} failed`,
-      );
-      for (const key of keys.filter((k: any) => k.totals.requests.total > 0)) {
-        await text(page.locator(`tr[data-usage-key="${key.keyId}"] td[data-label="Credits charged"]`), String(key.totals.credits.charged));
-      }
-      const top = [...keys].sort((a: any, b: any) => b.totals.credits.charged - a.totals.credits.charged)[0];
-      expect(await page.locator("[data-top-spender]").textContent()).toStartWith(`${top.name} spent the most credits`);
-    }, 20_000);
+    await eventually(
+      "the project's charts, totals and per-key table to equal the API's usage",
+      async () => {
+        await page.reload();
+        await visible(page.locator("[data-usage-totals]"));
+        const { totals, keys } = await projectUsage();
+        expect(await sum("Requests by outcome", "OK (2xx)")).toBe(totals.requests.ok);
+        expect(await sum("Jobs", "Succeeded")).toBe(totals.jobs.succeeded);
+        expect(await sum("Jobs", "Failed")).toBe(totals.jobs.failed);
+        expect(await sum("Credits", "Charged")).toBe(totals.credits.charged);
+        expect(await page.locator('[data-total="jobs"]').textContent()).toBe(
+          `${totals.jobs.submitted} submitted: ${totals.jobs.succeeded} succeeded, ${totals.jobs.failed} failed`,
+        );
+        for (const key of keys.filter((k: any) => k.totals.requests.total > 0)) {
+          await text(
+            page.locator(`tr[data-usage-key="${key.keyId}"] td[data-label="Credits charged"]`),
+            String(key.totals.credits.charged),
+          );
+        }
+        const top = [...keys].sort((a: any, b: any) => b.totals.credits.charged - a.totals.credits.charged)[0];
+        expect(await page.locator("[data-top-spender]").textContent()).toStartWith(`${top.name} spent the most credits`);
+      },
+      { timeoutMs: 20_000 },
+    );
     await checkView(page, "usage", () => visible(page.locator("[data-usage-totals]")));
 
     // A key's name in the table opens its own charts, as the Key filter does.
     await page.locator(`tr[data-usage-key="${keys.scraper.id}"]`).getByRole("link", { name: "scraper" }).click();
     await selected(page.getByLabel("Key", { exact: true }), `scraper (azs_••••${keys.scraper.key.slice(-4)})`);
-    await eventually(async () => {
-      const usage = (await api("GET", `/private/projects/${projectId}/api-keys/${keys.scraper.id}/usage?from=${since}`)).body.data;
-      expect(await sum("Requests by outcome", "OK (2xx)")).toBe(usage.totals.requests.ok);
-      expect(await sum("Jobs", "Succeeded")).toBe(usage.totals.jobs.succeeded);
-      expect(await sum("Credits", "Charged")).toBe(usage.totals.credits.charged);
-      // Bar by bar: each of the key's hourly buckets is the bar of its hour.
-      const bars = await page
-        .locator("figure", { has: page.locator("figcaption", { hasText: "Jobs" }) })
-        .locator("g[data-bar]")
-        .evaluateAll((gs) => gs.map((g) => [...g.querySelectorAll("rect")].reduce((t, r) => t + Number(r.getAttribute("data-value")), 0)));
-      expect(bars.filter((b) => b > 0)).toEqual(usage.buckets.map((b: any) => b.jobs.submitted).filter((n: number) => n > 0));
-    }, 20_000);
+    await eventually(
+      "the scraper key's charts to equal the API's usage of that key",
+      async () => {
+        const usage = (await api("GET", `/private/projects/${projectId}/api-keys/${keys.scraper.id}/usage?from=${since}`)).body.data;
+        expect(await sum("Requests by outcome", "OK (2xx)")).toBe(usage.totals.requests.ok);
+        expect(await sum("Jobs", "Succeeded")).toBe(usage.totals.jobs.succeeded);
+        expect(await sum("Credits", "Charged")).toBe(usage.totals.credits.charged);
+        // Bar by bar: each of the key's hourly buckets is the bar of its hour.
+        const bars = await page
+          .locator("figure", { has: page.locator("figcaption", { hasText: "Jobs" }) })
+          .locator("g[data-bar]")
+          .evaluateAll((gs) =>
+            gs.map((g) => [...g.querySelectorAll("rect")].reduce((t, r) => t + Number(r.getAttribute("data-value")), 0)),
+          );
+        expect(bars.filter((b) => b > 0)).toEqual(usage.buckets.map((b: any) => b.jobs.submitted).filter((n: number) => n > 0));
+      },
+      { timeoutMs: 20_000 },
+    );
   }, 90_000);
 
   test("Audit log: who did what to which target, from where and when, filtered by action and place, as the API says", async () => {
@@ -416,13 +438,13 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       .getByRole("link", { name: `Batch …${batch.body.data.batchId.slice(-6)}: only its jobs` })
       .first()
       .click();
-    await eventually(() => expect(page.url()).toContain(`batch=${batch.body.data.batchId}`));
+    await eventually("the address to hold the batch filter", () => expect(page.url()).toContain(`batch=${batch.body.data.batchId}`));
     await count(rows, inBatch.length);
     expect(await rows.locator(".job-link").allTextContents()).toEqual(inBatch.map((j: any) => j.url));
     await visible(page.locator("[data-batch-filter]"));
     await checkView(page, "jobs-batch", () => visible(rows.first()));
     await page.getByRole("link", { name: "Show every batch" }).click();
-    await eventually(async () => expect(await rows.count()).toBeGreaterThan(inBatch.length));
+    await eventually("jobs outside the batch to be listed again", async () => expect(await rows.count()).toBeGreaterThan(inBatch.length));
   }, 60_000);
 
   test("Quick start fills the README's commands in for this server and project, and links the API reference", async () => {

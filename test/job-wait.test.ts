@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Worker } from "../src/worker/worker";
+import { eventually } from "./helpers/eventually";
 import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { waitForJob } from "./helpers/jobs";
@@ -29,9 +30,8 @@ afterAll(async () => {
 const submit = async (url: string) =>
   (await t.request("POST", `/projects/${ada.projectId}/jobs`, { token: key.key, body: { url } })).body.data.id;
 /** Until the site holds the job's request: only then does release() answer it. */
-async function held(path: string) {
-  while (!site.hits.get(path)) await Bun.sleep(10);
-}
+const held = (path: string) =>
+  eventually(`the site to hold the request for ${path}`, () => expect(site.hits.get(path) ?? 0).toBeGreaterThan(0), { everyMs: 10 });
 const get = (jobId: string, query = "", token = key.key) => t.request("GET", `/projects/${ada.projectId}/jobs/${jobId}${query}`, { token });
 
 describe("GET /projects/{projectId}/jobs/{jobId}?wait=N", () => {

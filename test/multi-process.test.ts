@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { type Database, openPostgres } from "../src/db/client";
 import { creditLedger, jobs } from "../src/db/schema";
 import { throwawayPostgres } from "./helpers/database";
+import { eventually } from "./helpers/eventually";
 import { type StartedServer, startServer } from "./helpers/server";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
@@ -49,22 +50,20 @@ async function call(server: StartedServer, method: string, path: string, body?: 
   return { status: res.status, body: (await res.json()) as any };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
+// Several processes on a busy machine: give each wait twice the helper's default.
+const WAIT = { timeoutMs: 20_000 };
 
 const jobRow = async (id: string) => (await db.db.select().from(jobs).where(eq(jobs.id, id)))[0]!;
 const settledRow = (id: string) =>
-  waitFor(`job ${id}`, async () => {
-    const row = await jobRow(id);
-    return ["succeeded", "failed", "canceled"].includes(row.status) ? row : undefined;
-  });
+  eventually(
+    `job ${id} to settle`,
+    async () => {
+      const row = await jobRow(id);
+      expect(["succeeded", "failed", "canceled"]).toContain(row.status);
+      return row;
+    },
+    WAIT,
+  );
 
 describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
   beforeAll(async () => {
@@ -107,10 +106,15 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
     const res = await call(servers[0]!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/hold/killed` });
     const id = res.body.data.id as string;
     // Wait until the claiming process is inside the fetch (the site holds the request), then kill it.
-    const claimed = await waitFor("claim", async () => {
-      const row = await jobRow(id);
-      return row.status === "running" && site.hits.get("/hold/killed") === 1 ? row : undefined;
-    });
+    const claimed = await eventually(
+      "a process to claim the job and the site to hold its request",
+      async () => {
+        const row = await jobRow(id);
+        expect({ status: row.status, hits: site.hits.get("/hold/killed") }).toEqual({ status: "running", hits: 1 });
+        return row;
+      },
+      WAIT,
+    );
     // Worker ids are host-pid-random: kill whichever process claimed it.
     const victim = servers.find((s) => claimed.workerId!.includes(`-${s.proc.pid}-`))!;
     victim.proc.kill("SIGKILL");
@@ -132,7 +136,7 @@ describe.skipIf(!adminUrl)("several server processes on one PostgreSQL", () => {
   test("SIGTERM lets the running job finish, then the process exits 0", async () => {
     const [survivor] = servers;
     const res = await call(survivor!, "POST", `/projects/${projectId}/jobs`, { url: `${site.url}/slow?ms=800` });
-    await waitFor("running", async () => ((await jobRow(res.body.data.id)).status === "running" ? true : undefined));
+    await eventually("the slow job to be running", async () => expect((await jobRow(res.body.data.id)).status).toBe("running"), WAIT);
     survivor!.proc.kill("SIGTERM");
     expect(await survivor!.proc.exited).toBe(0);
     expect((await jobRow(res.body.data.id)).status).toBe("succeeded");

@@ -1,21 +1,24 @@
+import { expect } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { creditLedger, organizations } from "../../src/db/schema";
 import { grant } from "../../src/modules/credits/ledger";
+import { eventually } from "./eventually";
 import type { Account } from "./factories";
 import type { TestApp } from "./harness";
 
 const FINAL = ["succeeded", "failed", "canceled"];
 
 /** Polls a job until it is finished (or the given statuses), as a client would. */
-export async function waitForJob(t: TestApp, token: string, projectId: string, jobId: string, until = FINAL, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await t.request("GET", `/projects/${projectId}/jobs/${jobId}`, { token });
-    if (until.includes(res.body.data.status)) return res.body.data;
-    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${res.body.data.status} after ${timeoutMs} ms`);
-    await Bun.sleep(20);
-  }
-}
+export const waitForJob = (t: TestApp, token: string, projectId: string, jobId: string, until = FINAL, timeoutMs = 20_000) =>
+  eventually(
+    `job ${jobId} to be ${until.join(" or ")}`,
+    async () => {
+      const job = (await t.request("GET", `/projects/${projectId}/jobs/${jobId}`, { token })).body.data;
+      expect(until).toContain(job.status);
+      return job;
+    },
+    { timeoutMs, everyMs: 20 },
+  );
 
 /** The stored balance and the ledger's sum; the rules say they are always equal. */
 export async function balanceAndLedgerSum(t: TestApp, orgId: string) {

@@ -1,3 +1,6 @@
+import { expect } from "bun:test";
+import { eventually } from "./eventually";
+
 /** One request a receiver got: what a webhook consumer would verify. */
 export type Received = { path: string; headers: Record<string, string>; body: string; at: number };
 
@@ -30,15 +33,16 @@ export function startReceiver(port = 0) {
     received,
     plan,
     /** Requests to `path` so far, waiting up to `timeoutMs` until there are at least `count`. */
-    async waitFor(path: string, count = 1, timeoutMs = 15_000): Promise<Received[]> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hits = received.filter((r) => r.path === path);
-        if (hits.length >= count) return hits;
-        if (Date.now() > deadline) throw new Error(`${path}: ${hits.length} of ${count} requests after ${timeoutMs} ms`);
-        await Bun.sleep(20);
-      }
-    },
+    waitFor: (path: string, count = 1, timeoutMs = 15_000): Promise<Received[]> =>
+      eventually(
+        `${count} request(s) to ${path}`,
+        () => {
+          const hits = received.filter((r) => r.path === path);
+          expect(hits.length).toBeGreaterThanOrEqual(count);
+          return hits;
+        },
+        { timeoutMs, everyMs: 20 },
+      ),
     stop: () => server.stop(true),
   };
 }
