@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { apiKeyUsage, batches, jobs, webhookDeliveries } from "../src/db/schema";
 import { claim } from "../src/worker/queue";
 import { type Finished, settle } from "../src/worker/settle";
@@ -127,6 +127,94 @@ describe("settling finished jobs in groups", () => {
     expect(answers.map((a) => a.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(sizes).toEqual([1, 3, 1, 1, 1]); // the group of three fails, then each runs alone
     expect(await ledgerKinds(t, di.orgId)).toMatchObject({ charge: 3 });
+  });
+
+  test("one group of jobs from two projects queues every event for every subscribed endpoint and own webhook.url, as sent one by one", async () => {
+    const fay = await freshOrganization(t, owner, "fay");
+    const gus = await freshOrganization(t, owner, "gus");
+    const endpoint = async (a: Account, path: string, events: string[], enabled = true) => {
+      const hooks = `/private/projects/${a.projectId}/webhooks`;
+      const res = await t.request("POST", hooks, { token: owner.token, body: { url: `https://hooks.example.com/${path}`, events } });
+      expect(res.status).toBe(201);
+      if (!enabled)
+        expect((await t.request("PATCH", `${hooks}/${res.body.data.id}`, { token: owner.token, body: { enabled } })).status).toBe(200);
+      return res.body.data as { id: string; url: string };
+    };
+    const fayAll = await endpoint(fay, "fay-all", ["job.succeeded", "job.failed", "batch.completed"]);
+    const fayFailed = await endpoint(fay, "fay-failed", ["job.failed"]);
+    await endpoint(fay, "fay-off", ["job.succeeded", "job.failed", "batch.completed"], false);
+    await endpoint(fay, "fay-keys", ["api_key.revoked"]);
+    const gusSucceeded = await endpoint(gus, "gus-succeeded", ["job.succeeded", "batch.completed"]);
+    const own = await t.request("POST", `/projects/${fay.projectId}/jobs`, {
+      token: owner.token,
+      body: { url: "https://example.com/own", webhook: { url: "https://hooks.example.com/own" } },
+    });
+    expect(own.status).toBe(202);
+    await submit(fay, owner.token, 2);
+    const batch = await t.request("POST", `/projects/${gus.projectId}/jobs/batch`, {
+      token: owner.token,
+      body: { urls: ["https://example.com/g1", "https://example.com/g2"] },
+    });
+    expect(batch.status).toBe(202);
+    await submit(gus, owner.token, 1);
+
+    const claimed = await claimAll();
+    expect(claimed).toHaveLength(6);
+    const fails = new Set([
+      claimed.find((j) => j.projectId === fay.projectId && j.id !== own.body.data.id)!.id,
+      batch.body.data.jobs[0].id,
+    ]);
+    const now = t.clock.now();
+    const group = claimed.map((job) => ({ job, outcome: fails.has(job.id) ? FAILED : SUCCEEDED, now }));
+    expect(await settle(t.database.db, group)).toEqual(claimed.map(() => true));
+
+    type Delivery = { endpointId: string | null; url: string; projectId: string; body: { type: string; data: { id: string } } };
+    const event = <Data extends { id: string }>(type: string, data: Data) => ({ type, timestamp: now.toISOString(), data });
+    const jobData = (job: (typeof claimed)[number]) => ({
+      id: job.id,
+      projectId: job.projectId,
+      url: job.url,
+      status: fails.has(job.id) ? "failed" : "succeeded",
+      finishedAt: now.toISOString(),
+      ...(fails.has(job.id) ? { error: FAILED.error } : {}),
+    });
+    const expected = claimed.flatMap((job): Delivery[] => {
+      const body = event(fails.has(job.id) ? "job.failed" : "job.succeeded", jobData(job));
+      const to =
+        job.projectId === fay.projectId ? (fails.has(job.id) ? [fayAll, fayFailed] : [fayAll]) : fails.has(job.id) ? [] : [gusSucceeded];
+      const rows = to.map((e) => ({ endpointId: e.id, url: e.url, projectId: job.projectId, body }));
+      return job.webhookUrl ? [...rows, { endpointId: null, url: job.webhookUrl, projectId: job.projectId, body }] : rows;
+    });
+    const completed = event("batch.completed", {
+      id: batch.body.data.batchId,
+      projectId: gus.projectId,
+      total: 2,
+      succeeded: 1,
+      failed: 1,
+      canceled: 0,
+      finishedAt: now.toISOString(),
+    });
+    expected.push({ endpointId: gusSucceeded.id, url: gusSucceeded.url, projectId: gus.projectId, body: completed });
+
+    const stored = await t.database.db
+      .select()
+      .from(webhookDeliveries)
+      .where(inArray(webhookDeliveries.projectId, [fay.projectId, gus.projectId]));
+    const key = (d: Delivery) => `${d.url} ${d.body.type} ${d.body.data.id}`;
+    const byKey = (a: Delivery, b: Delivery) => key(a).localeCompare(key(b));
+    expect(
+      stored.map((d) => ({ endpointId: d.endpointId, url: d.url, projectId: d.projectId, body: JSON.parse(d.payload) })).sort(byKey),
+    ).toEqual(expected.sort(byKey));
+    for (const d of stored) {
+      expect(d).toMatchObject({
+        eventType: JSON.parse(d.payload).type,
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+      });
+      expect(d.id.slice(0, 8)).toBe(Math.floor(now.getTime() / 1000).toString(16));
+    }
   });
 
   test("one notification for a group wakes the waiters (?wait=N) of every job in it", async () => {

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ApiError } from "../src/http/errors";
 import { JobFailure } from "../src/modules/jobs/failure";
 import { blockedReason, type Lookup, resolveTarget, type TargetPolicy } from "../src/modules/jobs/ssrf";
+import { checkTargetUrl } from "../src/modules/jobs/target-url";
 import { fetchTarget } from "../src/worker/fetcher";
+import { postWebhook } from "../src/worker/webhook-post";
 import { startTargetSite, type TargetSite } from "./helpers/target-site";
 
 let site: TargetSite;
@@ -162,7 +165,80 @@ describe("the fetcher refuses private targets", () => {
     expect((await failure(ports)).message).toContain("Port 6379");
   });
 
+  test("a fetch whose signal has already aborted sends nothing", async () => {
+    const shutdown = new Error("shutdown");
+    const fetch = fetchTarget({
+      url: `${site.url}/aborted`,
+      timeoutMs: 5000,
+      maxBytes: 1000,
+      headers: {},
+      policy: policy(),
+      signal: AbortSignal.abort(shutdown),
+    });
+    await expect(fetch).rejects.toBe(shutdown);
+    expect(site.hits.get("/aborted")).toBeUndefined();
+  });
+
   test("an unknown name fails as dns_failed", async () => {
     expect((await failure(get("http://nowhere.test/", fakeDns({})))).code).toBe("dns_failed");
+  });
+});
+
+describe("webhooks go out through the same pinned request", () => {
+  const post = (url: string, lookup?: Lookup, timeoutMs = 5000) =>
+    postWebhook({ url, body: "{}", headers: {}, policy: policy(), timeoutMs, maxResponseBytes: 1000, lookup });
+
+  test("a literal loopback URL and a name resolving to a private address are refused before connecting", async () => {
+    expect((await post(`${inside.url}/hook`)).error).toBe("The address 127.0.0.1 is in the loopback range; such targets are not fetched.");
+    const viaName = await post(`http://hooks.test:${inside.port}/hook`, fakeDns({ "hooks.test": ["10.0.0.1"] }));
+    expect(viaName).toMatchObject({
+      status: null,
+      error: "hooks.test resolves to 10.0.0.1, which is in the private range; such targets are not fetched.",
+    });
+    expect(inside.hits.size).toBe(0);
+  });
+
+  test("a redirect is the attempt's answer, never followed", async () => {
+    const answer = await post(`${site.url}/to?url=${encodeURIComponent(`${inside.url}/hook`)}`);
+    expect(answer).toMatchObject({ status: 301, error: null });
+    expect(inside.hits.size).toBe(0);
+  });
+
+  test("an answer compressed without being asked is kept as its text", async () => {
+    const answer = await post(`${site.url}/gzip`);
+    expect(answer).toMatchObject({ status: 200, error: null });
+    expect(answer.body).toContain("<title>Compressed</title>");
+  });
+
+  test("a name that never resolves ends the attempt at its timeout", async () => {
+    const silent: Lookup = () => new Promise(() => {});
+    expect(await post("http://silent.test/hook", silent, 200)).toMatchObject({ status: null, error: "No answer within 200 ms." });
+  });
+});
+
+describe("one check for every user-given URL", () => {
+  const refusal = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof ApiError) return error.message;
+      throw error;
+    }
+    throw new Error("expected a refusal");
+  };
+
+  test("a malformed URL's message names the field and shows a URL of its kind", () => {
+    expect(refusal(() => checkTargetUrl("nope", policy(), "jobs.2.url", "page"))).toBe(
+      "Field 'jobs.2.url' must be an absolute URL such as https://example.com/.",
+    );
+    expect(refusal(() => checkTargetUrl("nope", policy(), "webhook.url", "webhook"))).toBe(
+      "Field 'webhook.url' must be an absolute URL such as https://hooks.example.com/azscraper.",
+    );
+  });
+
+  test("a refused target's message is the fetcher's, after the field", () => {
+    expect(refusal(() => checkTargetUrl("http://10.0.0.1/", policy(), "url", "webhook"))).toBe(
+      "Field 'url': The address 10.0.0.1 is in the private range; such targets are not fetched.",
+    );
   });
 });

@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { components } from "../../generated/openapi";
 
 const id = () => text("id").primaryKey();
 const at = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
@@ -79,9 +80,12 @@ export const projects = pgTable(
  */
 export const API_KEY_REVOKED_REASONS = ["revoked", "member_removed", "rolled", "leaked", "service_account_deleted"] as const;
 
-/** What a key may do; a key without a `scopes` value may do all of it. */
-export const API_KEY_SCOPES = ["projects:read", "jobs:read", "jobs:write"] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+/** What a key may do (openapi.yaml's `ApiKeyScope`); a key without a `scopes` value may do all of it. */
+export type ApiKeyScope = components["schemas"]["ApiKeyScope"];
+// A record rather than a list: its type makes tsc refuse a scope the spec lacks and a spec scope left out.
+const scopesInOrder = { "projects:read": true, "jobs:read": true, "jobs:write": true } satisfies Record<ApiKeyScope, true>;
+/** Every scope, in the order a key's scopes are sorted in. */
+export const API_KEY_SCOPES = Object.keys(scopesInOrder) as readonly ApiKeyScope[];
 export type KeyCreditLimit = { amount: number; period: "day" | "month" | "total" };
 export type KeyRateLimit = { perSecond: number; burst: number };
 
@@ -232,6 +236,8 @@ export const jobs = pgTable(
     index("jobs_queued_idx").on(t.createdAt).where(sql`${t.status} = 'queued'`),
     index("jobs_running_lease_idx").on(t.leaseExpiresAt).where(sql`${t.status} = 'running'`),
     index("jobs_batch_idx").on(t.batchId, t.createdAt.desc(), t.id.desc()).where(sql`${t.batchId} is not null`),
+    // Whether a batch has a job left is one probe here: only unfinished batch jobs are in it.
+    index("jobs_batch_unfinished_idx").on(t.batchId).where(sql`${t.status} in ('queued', 'running') and ${t.batchId} is not null`),
   ],
 );
 /**

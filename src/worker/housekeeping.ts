@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import type { Logger } from "../http/logger";
 import { recordExpiredKeys, warnExpiringKeys } from "../modules/api-keys/expiry-events";
 import { applyRetention } from "../modules/usage/retention";
+import { pruneDeliveries } from "./webhook-queue";
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -11,14 +12,15 @@ type HousekeepingDeps = {
   db: Db;
   clock: Clock;
   logger: Logger;
-  config: { auditRetentionDays: number; apiKeyExpiryWarningDays: number };
+  config: { auditRetentionDays: number; apiKeyExpiryWarningDays: number; webhookRetentionMs: number };
 };
 
 /**
  * The periodic work of every server process:
  * - each minute, the key-expiry sweep: `api_key.expiring` once a key enters its warning window,
  *   and `api_key.expired` (webhook and audit) for keys that expired unused;
- * - hourly, audit retention and the roll-up of old hourly usage buckets (src/modules/usage/retention.ts).
+ * - hourly, audit retention and the roll-up of old hourly usage buckets (src/modules/usage/retention.ts),
+ *   and the deletion of webhook deliveries finished more than WEBHOOK_RETENTION_MS ago.
  * Both run once at start. Several processes running them at once do the same idempotent work
  * (each key's events are claimed by a conditional update); a failure waits for the next round.
  */
@@ -37,9 +39,15 @@ export class Housekeeping {
     });
   }
 
-  /** Retention and the usage roll-up, once. */
-  runRetention(): Promise<void> {
-    return this.guard("retention", () => applyRetention(this.deps.db, this.deps.clock.now(), this.deps.config.auditRetentionDays));
+  /** Retention, the usage roll-up and the webhook deliveries' retention, once; each may fail alone. */
+  async runRetention(): Promise<void> {
+    const { db, clock, config } = this.deps;
+    const now = clock.now();
+    // Both begin now, so `stop` waits for both.
+    await Promise.all([
+      this.guard("retention", () => applyRetention(db, now, config.auditRetentionDays)),
+      this.guard("webhook_retention", () => pruneDeliveries(db, new Date(now.getTime() - config.webhookRetentionMs))),
+    ]);
   }
 
   start(): void {

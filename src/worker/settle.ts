@@ -4,9 +4,10 @@ import { JOB_FINISHED_CHANNEL } from "../db/job-finish-events";
 import { executeRows } from "../db/rows";
 import { hourStart } from "../db/usage-counters";
 import { newId } from "../ids";
-import { completeBatchIfDone } from "../modules/jobs/batch-completion";
+import { completeBatchesIfDone } from "../modules/jobs/batch-completion";
 import type { JobError } from "../modules/jobs/view";
-import { enqueueJobEvent } from "../modules/webhooks/job-events";
+import { enqueueWebhookEvents } from "../modules/webhooks/events";
+import { jobEvent } from "../modules/webhooks/job-events";
 import type { Claimed } from "./queue";
 
 /** How a job ended: its result as JSON text (a `JobResult`, as the extraction threads write it), or its error. */
@@ -102,9 +103,10 @@ async function run(db: Db | Tx, group: Finished[]): Promise<Set<string>> {
  * THE place jobs finish (succeeded or failed): answers, per job of `group`, whether it was settled
  * (false: another worker's claim has taken it over). Jobs nobody listens for (no webhook endpoint
  * of their project, no `webhook.url`, no batch) are settled in one statement, one round trip.
- * Otherwise the same statement runs in a transaction with what must follow the end: the `job.*`
- * webhook events and, for a batch whose last job this was, `batch.completed`, so neither is lost
- * to a crash between the two.
+ * Otherwise the same statement runs in a transaction with what must follow the ends, so none of
+ * it is lost to a crash between the two: the batches whose last job this was are completed, and
+ * the `job.*` events, then the `batch.completed` ones, are queued with one read of the endpoints
+ * and one insert for the whole group.
  */
 export async function settle(db: Db, group: Finished[]): Promise<boolean[]> {
   if (!group.some(needsTransaction)) {
@@ -113,17 +115,18 @@ export async function settle(db: Db, group: Finished[]): Promise<boolean[]> {
   }
   return db.transaction(async (tx) => {
     const settled = await run(tx, group);
-    const batchIds = new Set<string>();
-    for (const f of group) {
-      if (!settled.has(f.job.id)) continue;
-      if (f.job.batchId) batchIds.add(f.job.batchId);
-      if (!needsEvent(f)) continue;
-      const error = "error" in f.outcome ? f.outcome.error : null;
-      await enqueueJobEvent(tx, { ...f.job, status: error ? "failed" : "succeeded", finishedAt: f.now, error }, f.now);
-    }
-    // In id order: two groups finishing the same batches lock their rows in the same order.
+    const ended = group.filter((f) => settled.has(f.job.id));
+    const jobEvents = ended
+      .filter(needsEvent)
+      .map(({ job, outcome, now }) =>
+        "error" in outcome
+          ? jobEvent(job, { status: "failed", error: outcome.error, finishedAt: now })
+          : jobEvent(job, { status: "succeeded", error: null, finishedAt: now }),
+      );
+    const batchIds = [...new Set(ended.flatMap((f) => (f.job.batchId ? [f.job.batchId] : [])))];
     const latest = new Date(Math.max(...group.map((f) => f.now.getTime())));
-    for (const batchId of [...batchIds].sort()) await completeBatchIfDone(tx, batchId, latest);
+    const batchEvents = await completeBatchesIfDone(tx, batchIds, latest);
+    await enqueueWebhookEvents(tx, [...jobEvents, ...batchEvents]);
     return group.map((f) => settled.has(f.job.id));
   });
 }

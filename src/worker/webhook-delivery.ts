@@ -3,13 +3,10 @@ import type { JobSettings, WebhookSettings } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../http/logger";
 import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
+import { targetPolicy } from "../modules/jobs/target-url";
 import { signatureHeader } from "../modules/webhooks/signing";
-import { webhookPolicy } from "../modules/webhooks/target";
 import { postWebhook } from "./webhook-post";
-import { type ClaimedDelivery, claimDeliveries, pruneDeliveries, recordAttempt, signingSecrets } from "./webhook-queue";
-
-/** How often a process deletes deliveries past WEBHOOK_RETENTION_MS. */
-const PRUNE_EVERY_MS = 60_000;
+import { type ClaimedDelivery, claimDeliveries, recordAttempt, signingSecrets } from "./webhook-queue";
 
 type DelivererDeps = { db: Db; clock: Clock; config: WebhookSettings & JobSettings; logger: Logger };
 /** What tests change: how names resolve, and which local addresses count as public. */
@@ -25,7 +22,6 @@ export class WebhookDeliverer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private inflight: Promise<void> | undefined;
   private stopped = true;
-  private prunedAt = 0;
 
   constructor(
     private readonly deps: DelivererDeps,
@@ -53,10 +49,6 @@ export class WebhookDeliverer {
     const c = this.deps.config;
     try {
       const now = this.deps.clock.now();
-      if (now.getTime() - this.prunedAt >= PRUNE_EVERY_MS) {
-        this.prunedAt = now.getTime();
-        await pruneDeliveries(this.deps.db, new Date(now.getTime() - c.webhookRetentionMs));
-      }
       const free = c.webhookConcurrency - this.running.size;
       const leaseMs = c.webhookTimeoutMs + 30_000;
       const claimed = free > 0 ? await claimDeliveries(this.deps.db, free, now, leaseMs) : [];
@@ -91,7 +83,7 @@ export class WebhookDeliverer {
       url: delivery.url,
       body: delivery.payload,
       headers,
-      policy: { ...webhookPolicy(config), trusted: this.network.trusted },
+      policy: { ...targetPolicy(config), trusted: this.network.trusted },
       timeoutMs: config.webhookTimeoutMs,
       maxResponseBytes: config.webhookMaxResponseBytes,
       lookup: this.network.lookup,

@@ -62,8 +62,9 @@ export function backoffMs(base: number, attempts: number): number {
 }
 
 /**
- * Deletes up to `batch` finished deliveries (their attempts cascade) that ended before `cutoff`,
- * so the table holds WEBHOOK_RETENTION_MS of history, not all of it.
+ * Deletes the finished deliveries (their attempts cascade) that ended before `cutoff`, so the
+ * table holds WEBHOOK_RETENTION_MS of history, not all of it; answers how many. `batch` at a time,
+ * so no one statement locks many rows or runs long.
  */
 export async function pruneDeliveries(db: Db, cutoff: Date, batch = 1000): Promise<number> {
   const old = db
@@ -71,8 +72,12 @@ export async function pruneDeliveries(db: Db, cutoff: Date, batch = 1000): Promi
     .from(webhookDeliveries)
     .where(and(inArray(webhookDeliveries.status, ["succeeded", "failed"]), lte(webhookDeliveries.finishedAt, cutoff)))
     .limit(batch);
-  const deleted = await db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, old)).returning({ id: webhookDeliveries.id });
-  return deleted.length;
+  let total = 0;
+  for (;;) {
+    const deleted = await db.delete(webhookDeliveries).where(inArray(webhookDeliveries.id, old)).returning({ id: webhookDeliveries.id });
+    total += deleted.length;
+    if (deleted.length < batch) return total;
+  }
 }
 
 export type Recorded = { settled: boolean; status?: ClaimedDelivery["status"]; endpointDisabled: boolean };

@@ -5,6 +5,7 @@ import type { JobSettings } from "../config";
 import type { Db } from "../db/client";
 import type { Logger } from "../http/logger";
 import type { Lookup } from "../modules/jobs/ssrf";
+import { targetPolicy } from "../modules/jobs/target-url";
 import { withDefaults } from "../modules/jobs/view";
 import { ExtractPool } from "./extract-pool";
 import { type Claimed, claim, failExhausted, heartbeat, requeue } from "./queue";
@@ -123,8 +124,7 @@ export class Worker {
     );
     logger.info({ event: "job_started", jobId: job.id, attempt: job.attempts, workerId: this.id });
     try {
-      const policy = { allowPrivate: config.allowPrivateTargets, ports: config.allowedTargetPorts };
-      const outcome = await execute(job.url, withDefaults(job.options), policy, controller.signal, this.pool!, this.lookup);
+      const outcome = await execute(job.url, withDefaults(job.options), targetPolicy(config), controller.signal, this.pool!, this.lookup);
       clearInterval(beat);
       const settled = await this.settler.settle({ job, outcome, now: clock.now() });
       logger.info({

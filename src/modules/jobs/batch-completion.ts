@@ -1,37 +1,62 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { batches, jobs } from "../../db/schema";
-import { enqueueWebhookEvent } from "../webhooks/events";
+import { enqueueWebhookEvents, type WebhookEvent } from "../webhooks/events";
+import { batchesWithCounts } from "./batch-counts";
 
 /**
- * Called in the transaction that gave one of the batch's jobs its final state: when no job of the
- * batch is left queued or running, marks the batch completed and queues `batch.completed`, once.
- * The batch row is locked first, and the count is a statement of its own after the lock, so of
- * two last jobs finishing at once the second to commit sees the first and sends the event.
+ * Called in the transaction that gave jobs of these batches their final state: marks completed,
+ * once, each batch with no job left queued or running, and answers their `batch.completed` events
+ * for the caller to queue with the transaction's other events. The batch rows are locked first,
+ * in id order (two transactions finishing the same batches never wait on each other in a circle),
+ * and the check for a job left is a statement of its own after the lock, so of two last jobs
+ * finishing at once the second to commit sees the first and answers the event. The check is one
+ * probe of jobs_batch_unfinished_idx per batch; only a batch that completes has its jobs counted.
  */
-export async function completeBatchIfDone(tx: Tx, batchId: string, now: Date): Promise<void> {
-  const [batch] = await tx
-    .select({ id: batches.id, projectId: batches.projectId })
+export async function completeBatchesIfDone(tx: Tx, batchIds: string[], now: Date): Promise<WebhookEvent[]> {
+  if (batchIds.length === 0) return [];
+  const open = await tx
+    .select({ id: batches.id })
     .from(batches)
-    .where(and(eq(batches.id, batchId), isNull(batches.completedAt)))
+    .where(and(inArray(batches.id, batchIds), isNull(batches.completedAt)))
+    .orderBy(asc(batches.id))
     .for("update");
-  if (!batch) return;
-  const counts = await tx
-    .select({ status: jobs.status, n: sql<number>`count(*)::int` })
+  if (open.length === 0) return [];
+  // The statuses written out, not bound: the planner can then prove jobs_batch_unfinished_idx applies.
+  const left = tx
+    .select({ id: jobs.id })
     .from(jobs)
-    .where(eq(jobs.batchId, batchId))
-    .groupBy(jobs.status);
-  const count = (status: string) => counts.find((c) => c.status === status)?.n ?? 0;
-  if (count("queued") + count("running") > 0) return;
-  await tx.update(batches).set({ completedAt: now }).where(eq(batches.id, batchId));
-  const data = {
-    id: batchId,
-    projectId: batch.projectId,
-    total: counts.reduce((sum, c) => sum + c.n, 0),
-    succeeded: count("succeeded"),
-    failed: count("failed"),
-    canceled: count("canceled"),
-    finishedAt: now.toISOString(),
-  };
-  await enqueueWebhookEvent(tx, { projectId: batch.projectId }, "batch.completed", data, now);
+    .where(and(eq(jobs.batchId, batches.id), sql`${jobs.status} in ('queued', 'running')`));
+  const done = await tx
+    .update(batches)
+    .set({ completedAt: now })
+    .where(
+      and(
+        inArray(
+          batches.id,
+          open.map((b) => b.id),
+        ),
+        notExists(left),
+      ),
+    )
+    .returning({ id: batches.id });
+  if (done.length === 0) return [];
+  const counted = await batchesWithCounts(
+    tx,
+    inArray(
+      batches.id,
+      done.map((b) => b.id),
+    ),
+  ).orderBy(asc(batches.id));
+  return counted.map(({ id, projectId, succeeded, failed, canceled }) => ({
+    scope: { projectId },
+    type: "batch.completed" as const,
+    data: { id, projectId, total: succeeded + failed + canceled, succeeded, failed, canceled, finishedAt: now.toISOString() },
+    now,
+  }));
+}
+
+/** `completeBatchesIfDone` for one batch, its event queued at once: for a job canceled while queued. */
+export async function completeBatchIfDone(tx: Tx, batchId: string, now: Date): Promise<void> {
+  await enqueueWebhookEvents(tx, await completeBatchesIfDone(tx, [batchId], now));
 }

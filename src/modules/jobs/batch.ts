@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Principal } from "../../auth/principal";
 import { databaseErrorCode } from "../../db/errors";
 import { batches, jobs } from "../../db/schema";
@@ -9,10 +9,11 @@ import type { Body, Query, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireKeyProject } from "../access";
 import { consume } from "../rate-limit";
-import { checkWebhookUrl, webhookPolicy } from "../webhooks/target";
+import { batchesWithCounts } from "./batch-counts";
 import { listJobs } from "./service";
-import { canonical, checkSubmittedUrl, limitsFor, normalizeOptions, submissionFor, submitOnce } from "./submit";
+import { canonical, limitsFor, normalizeOptions, submissionFor, submitOnce } from "./submit";
 import type { QueuedJob } from "./submit-statement";
+import { checkTargetUrl, targetPolicy } from "./target-url";
 
 type CreateBatch = Body<"createJobBatch">;
 type SubmittedBatch = Reply<"createJobBatch", 202>["data"];
@@ -26,12 +27,13 @@ function itemsOf(deps: Deps, input: CreateBatch): Omit<QueuedJob, "id" | "ledger
   const items = input.urls
     ? input.urls.map((url, i) => ({ url, options: undefined, webhook: undefined, field: `urls.${i}` }))
     : (input.jobs ?? []).map((job, i) => ({ url: job.url, options: job.options, webhook: job.webhook, field: `jobs.${i}` }));
+  const policy = targetPolicy(deps.config);
   return items.map(({ url, options, webhook, field }) => {
     try {
       return {
-        url: checkSubmittedUrl(deps, url, input.urls ? field : `${field}.url`),
+        url: checkTargetUrl(url, policy, input.urls ? field : `${field}.url`, "page"),
         options: normalizeOptions({ ...input.options, ...options }),
-        webhookUrl: webhook ? checkWebhookUrl(webhook.url, webhookPolicy(deps.config), `${field}.webhook.url`) : null,
+        webhookUrl: webhook ? checkTargetUrl(webhook.url, policy, `${field}.webhook.url`, "webhook") : null,
       };
     } catch (error) {
       if (error instanceof ApiError) throw new ApiError(error.code, `${error.message} Nothing was queued.`);
@@ -106,25 +108,9 @@ export async function submitBatch(
 
 type BatchPage = Reply<"getJobBatch", 200>;
 
-/** The batch row and how many of its jobs are in each status, in one query. */
+/** The batch row and how many of its jobs are in each status, if the batch is the project's. */
 async function batchWithCounts(deps: Deps, projectId: string, batchId: string) {
-  const count = (status: string) => sql<number>`count(${jobs.id}) filter (where ${jobs.status} = ${status})`.mapWith(Number);
-  const [row] = await deps.db
-    .select({
-      id: batches.id,
-      projectId: batches.projectId,
-      size: batches.size,
-      createdAt: batches.createdAt,
-      queued: count("queued"),
-      running: count("running"),
-      succeeded: count("succeeded"),
-      failed: count("failed"),
-      canceled: count("canceled"),
-    })
-    .from(batches)
-    .leftJoin(jobs, eq(jobs.batchId, batches.id))
-    .where(and(eq(batches.id, batchId), eq(batches.projectId, projectId)))
-    .groupBy(batches.id);
+  const [row] = await batchesWithCounts(deps.db, and(eq(batches.id, batchId), eq(batches.projectId, projectId)));
   return row;
 }
 

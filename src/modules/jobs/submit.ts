@@ -12,12 +12,10 @@ import { requireKeyProject } from "../access";
 import { creditPeriod, keyCreditLimitError } from "../credits/key-credit-cap";
 import { consume, type Limit, rateLimitHeaders, refusal } from "../rate-limit";
 import { enqueueWebhookEvent } from "../webhooks/events";
-import { checkWebhookUrl, webhookPolicy } from "../webhooks/target";
-import { JobFailure } from "./failure";
 import { normalizeSelectors } from "./selector-options";
-import { checkUrl } from "./ssrf";
 import { submitGrouped } from "./submit-groups";
 import { runSubmission, type Submission, SubmissionRefused, type Taken } from "./submit-statement";
+import { checkTargetUrl, targetPolicy } from "./target-url";
 import { DEFAULT_OPTIONS, type JobOptions, type JobView, jobView, withDefaults } from "./view";
 
 type CreateJob = Body<"createJob">;
@@ -34,26 +32,6 @@ export function normalizeOptions(given: Partial<NonNullable<CreateJob["options"]
     selectors: normalizeSelectors(given.selectors),
     headers,
   };
-}
-
-/**
- * Refuses at once what the worker would refuse anyway: a malformed URL, a bad scheme or port, a
- * private literal IP. `field` names the field in the message ('url', or 'jobs.3.url' in a batch).
- */
-export function checkSubmittedUrl(deps: Deps, raw: string, field = "url"): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ApiError("validation_failed", `Field '${field}' must be an absolute URL such as https://example.com/.`);
-  }
-  try {
-    checkUrl(url, { allowPrivate: deps.config.allowPrivateTargets, ports: deps.config.allowedTargetPorts });
-  } catch (error) {
-    if (error instanceof JobFailure) throw new ApiError("validation_failed", `Field '${field}': ${error.message}`);
-    throw error;
-  }
-  return url.toString();
 }
 
 export function limitsFor(deps: Deps, principal: Principal, projectId: string): Limit[] {
@@ -233,9 +211,11 @@ export async function submitJob(
   idempotencyKey?: string,
 ): Promise<Submitted> {
   requireKeyProject(principal, projectId);
-  const url = checkSubmittedUrl(deps, input.url);
+  // What the worker would refuse anyway is refused now; host names are resolved when fetched.
+  const policy = targetPolicy(deps.config);
+  const url = checkTargetUrl(input.url, policy, "url", "page");
   const options = normalizeOptions(input.options);
-  const webhookUrl = input.webhook ? checkWebhookUrl(input.webhook.url, webhookPolicy(deps.config), "webhook.url") : null;
+  const webhookUrl = input.webhook ? checkTargetUrl(input.webhook.url, policy, "webhook.url", "webhook") : null;
   const now = deps.clock.now();
   const limits = limitsFor(deps, principal, projectId);
   const replayed = async (job: JobView) => ({ job, replayed: true, headers: await deps.db.transaction((tx) => consume(tx, limits, now)) });

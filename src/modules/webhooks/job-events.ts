@@ -1,23 +1,24 @@
-import type { Tx } from "../../db/client";
 import type { jobs } from "../../db/schema";
-import { enqueueWebhookEvent } from "./events";
+import type { JobError } from "../jobs/view";
+import type { WebhookEvent } from "./events";
 
-type FinishedJob = typeof jobs.$inferSelect;
+type Job = Pick<typeof jobs.$inferSelect, "id" | "projectId" | "url" | "webhookUrl">;
+/** How the job ended: the final state the settle statement wrote, and its error if it failed. */
+type Ending = { status: "succeeded" | "failed"; error: JobError | null; finishedAt: Date };
 
 /**
- * Queues `job.succeeded` or `job.failed` for the project's subscribed endpoints and the job's own
- * `webhook.url`. Called once, in the transaction that writes the job's final state.
+ * `job.succeeded` or `job.failed`, for the project's subscribed endpoints and the job's own
+ * `webhook.url`. Queued once, with `enqueueWebhookEvents`, in the transaction that writes the job's final state.
  */
-export async function enqueueJobEvent(tx: Tx, job: FinishedJob, now: Date): Promise<void> {
-  if (job.status !== "succeeded" && job.status !== "failed") return;
+export function jobEvent(job: Job, { status, error, finishedAt }: Ending): WebhookEvent {
   const data = {
     id: job.id,
     projectId: job.projectId,
     url: job.url,
-    status: job.status,
-    finishedAt: (job.finishedAt ?? now).toISOString(),
-    ...(job.error ? { error: job.error } : {}),
+    status,
+    finishedAt: finishedAt.toISOString(),
+    ...(error ? { error } : {}),
   };
   const alsoTo = job.webhookUrl ? { projectId: job.projectId, url: job.webhookUrl } : undefined;
-  await enqueueWebhookEvent(tx, { projectId: job.projectId }, `job.${job.status}`, data, now, alsoTo);
+  return { scope: { projectId: job.projectId }, type: `job.${status}`, data, now: finishedAt, alsoTo };
 }

@@ -6,9 +6,9 @@ import { ApiError, notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
 import { newId } from "../../ids";
 import { requireProject } from "../access";
+import { checkTargetUrl, targetPolicy } from "../jobs/target-url";
 import { eventBody, PING_EVENT, queueDeliveries } from "./events";
 import { generateSecret } from "./signing";
-import { checkWebhookUrl, webhookPolicy } from "./target";
 import { deliveryView, endpointView, type WebhookEndpointView } from "./view";
 
 type CreatedEndpoint = Reply<"createWebhook", 201>["data"];
@@ -48,7 +48,7 @@ export async function createWebhook(
   input: Body<"createWebhook">,
 ): Promise<CreatedEndpoint> {
   await requireProject(deps.db, principal, projectId);
-  const url = checkWebhookUrl(input.url, webhookPolicy(deps.config), "url");
+  const url = checkTargetUrl(input.url, targetPolicy(deps.config), "url", "webhook");
   const now = deps.clock.now();
   const secret = generateSecret();
   const row = await deps.db.transaction(async (tx) => {
@@ -89,7 +89,7 @@ export async function updateWebhook(
   const current = await loadEndpoint(deps, projectId, webhookId);
   const now = deps.clock.now();
   const changes: Partial<typeof webhookEndpoints.$inferInsert> = {};
-  if (input.url !== undefined) changes.url = checkWebhookUrl(input.url, webhookPolicy(deps.config), "url");
+  if (input.url !== undefined) changes.url = checkTargetUrl(input.url, targetPolicy(deps.config), "url", "webhook");
   if (input.events !== undefined) changes.events = input.events;
   if (input.description !== undefined) changes.description = input.description || null;
   if (input.enabled === true && !current.enabled) {

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_batch_unfinished_idx" ON "jobs" USING btree ("batch_id") WHERE "jobs"."status" in ('queued', 'running') and "jobs"."batch_id" is not null;
