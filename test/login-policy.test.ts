@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { admitLoginAttempt } from "../src/auth/login-throttle";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/postgres-js";
+import type { Sql } from "postgres";
+import { admitLoginAttempt, type LoginAttempt } from "../src/auth/login-throttle";
+import type { Db } from "../src/db/client";
+import * as schema from "../src/db/schema";
 import { type Account, signUp, uniqueEmail } from "./helpers/factories";
 import { createTestApp, type Received, type TestApp } from "./helpers/harness";
 
@@ -96,4 +101,51 @@ describe("one address for all accounts: 100 failures at once, then one more ever
     t.clock.advance(36_000);
     expect((await login(owner.email, owner.password, stuffer)).status).toBe(200);
   }, 120_000);
+});
+
+describe("a lock is recorded once, and knocking on it costs no write", () => {
+  /** "admitted", or the code of the refusal. */
+  const tryLogin = (db: Db, attempt: LoginAttempt) =>
+    admitLoginAttempt(db, attempt, t.clock.now()).then(
+      () => "admitted",
+      (error) => error.code as string,
+    );
+
+  const lockEvents = (userId: string) =>
+    t.deps.db
+      .select()
+      .from(schema.auditEvents)
+      .where(and(eq(schema.auditEvents.action, "session.login_failed_locked"), eq(schema.auditEvents.targetId, userId)));
+
+  /** The statements `run` sends, through a Db that logs them on the test app's own connections. */
+  async function statementsOf(run: (db: Db) => Promise<unknown>): Promise<string[]> {
+    const statements: string[] = [];
+    const client = (t.deps.db as unknown as { $client: Sql }).$client;
+    await run(drizzle(client, { schema, logger: { logQuery: (query) => void statements.push(query) } }) as unknown as Db);
+    return statements;
+  }
+
+  test("30 refusals during one lock, the first 10 at once, write one session.login_failed_locked event", async () => {
+    const owner = await signUp(t, "knocked");
+    const attempt = { email: owner.email, address: newAddress() };
+    await spendAttempts(owner.email, attempt.address, 10);
+    const together = await Promise.all(Array.from({ length: 10 }, () => tryLogin(t.deps.db, attempt)));
+    expect(together).toEqual(Array(10).fill("too_many_login_attempts"));
+    for (let i = 0; i < 20; i++) expect(await tryLogin(t.deps.db, attempt)).toBe("too_many_login_attempts");
+    expect(await lockEvents(owner.id)).toHaveLength(1);
+  }, 120_000);
+
+  test("a refusal during a lock already recorded writes nothing but its own take", async () => {
+    const attempt = { email: uniqueEmail("knocking"), address: newAddress() };
+    await spendAttempts(attempt.email, attempt.address, 10);
+    expect(await tryLogin(t.deps.db, attempt)).toBe("too_many_login_attempts"); // the lock starts, and is recorded
+    let outcome = "";
+    const statements = await statementsOf(async (db) => {
+      outcome = await tryLogin(db, attempt);
+    });
+    expect(outcome).toBe("too_many_login_attempts");
+    const writes = statements.filter((s) => /^(insert|update|delete)\b/i.test(s));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]).toStartWith('insert into "rate_limit_buckets"');
+  });
 });

@@ -6,12 +6,22 @@ import { memberships, organizations, rateLimitBuckets, users } from "../db/schem
 /** Which of the login limits locked (src/auth/login-throttle.ts). */
 export type LockScope = "account_at_address" | "account" | "address";
 
+/** The bucket's lock is not recorded yet: no refusal has set `lockedAt` since the last take. */
+const lockUnrecorded = (bucket: string) =>
+  and(
+    eq(rateLimitBuckets.bucket, bucket),
+    or(isNull(rateLimitBuckets.lockedAt), lt(rateLimitBuckets.lockedAt, rateLimitBuckets.updatedAt)),
+  );
+
 /**
  * Records `session.login_failed_locked` once per lock, not once per refused attempt: the bucket's
  * `lockedAt` is set by the first refusal after a take (a take moves `updatedAt`), and only the
  * refusal whose conditional update wins writes the event, in the same transaction. The event goes
  * to the personal organization of the account whose email was tried; an email with no account
  * locks all the same, but writes nothing (no organization could read it).
+ *
+ * A refusal during a lock already recorded costs one read: a guesser keeps knocking on a locked
+ * bucket, and neither a transaction nor a row lock is needed to learn there is nothing to record.
  */
 export async function recordLoginLock(
   db: Db,
@@ -19,16 +29,14 @@ export async function recordLoginLock(
   context: AuditContext,
   now: Date,
 ): Promise<void> {
+  const [unrecorded] = await db.select({ bucket: rateLimitBuckets.bucket }).from(rateLimitBuckets).where(lockUnrecorded(lock.bucket));
+  if (!unrecorded) return;
   await db.transaction(async (tx) => {
+    // The read above may race another refusal's record: this update is what decides which one writes.
     const [first] = await tx
       .update(rateLimitBuckets)
       .set({ lockedAt: now })
-      .where(
-        and(
-          eq(rateLimitBuckets.bucket, lock.bucket),
-          or(isNull(rateLimitBuckets.lockedAt), lt(rateLimitBuckets.lockedAt, rateLimitBuckets.updatedAt)),
-        ),
-      )
+      .where(lockUnrecorded(lock.bucket))
       .returning({ bucket: rateLimitBuckets.bucket });
     if (!first) return;
     const [account] = await tx

@@ -4,7 +4,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 const tooLarge = (limit: number) => new ApiError("payload_too_large", `The body is over ${limit / 1024} KiB; send less.`);
 
-/** The bytes of each parsed body, for the one route that checks a signature over them (POST /leaked-keys). */
+/** The bytes of the bodies parsed with `keepRaw`: for a route that checks a signature over them (POST /leaked-keys). */
 const rawBodies = new WeakMap<Request, Uint8Array>();
 export const rawBody = (request: Request): Uint8Array | undefined => rawBodies.get(request);
 
@@ -14,18 +14,25 @@ export function checkContentLength(request: Request, limit: number): void {
   if (length > limit) throw tooLarge(limit);
 }
 
+/** How one operation's bodies are read: at most `limit` bytes; `keepRaw` also keeps the bytes for `rawBody`. */
+type BodyRules = { limit?: number; keepRaw?: boolean };
+
 /**
  * The only body parser: JSON, at most `limit` bytes (64 KiB unless the operation says more; also
  * when sent chunked), and a clear 4xx for anything else. An empty body parses to null (undefined
  * would hand it to Elysia's own parser) and is judged by the route's contract.
  */
-export async function parseJsonBody(request: Request, contentType: string, limit = MAX_BODY_BYTES): Promise<unknown> {
+export async function parseJsonBody(
+  request: Request,
+  contentType: string,
+  { limit = MAX_BODY_BYTES, keepRaw = false }: BodyRules = {},
+): Promise<unknown> {
   const length = Number(request.headers.get("content-length") ?? 0);
   if (length > limit) throw tooLarge(limit);
   const bytes = await request.arrayBuffer();
   if (bytes.byteLength > limit) throw tooLarge(limit);
   if (bytes.byteLength === 0) return null;
-  rawBodies.set(request, new Uint8Array(bytes));
+  if (keepRaw) rawBodies.set(request, new Uint8Array(bytes));
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
     throw new ApiError(
       "unsupported_media_type",

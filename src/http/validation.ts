@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { Elysia } from "elysia";
+import type { operations } from "../../generated/openapi";
 import { ApiError } from "./errors";
 import { parseJsonBody } from "./json-body";
 import { operationById, type Schema, type SpecOperation, specOperations } from "./spec";
@@ -41,6 +42,13 @@ function compile(op: SpecOperation): Validators {
 
 // Compiled once, when the server starts: a schema Ajv cannot compile stops it there, not on a request.
 const validators = new Map(specOperations.map((op) => [op.id, compile(op)]));
+
+/**
+ * The operations whose handler checks a signature over the body as sent (src/modules/leaked-keys/),
+ * so the parser keeps its bytes; every other body is dropped once parsed. Typed by the spec's ids:
+ * a renamed operation fails to compile rather than lose its signature check's input.
+ */
+const SIGNED_BODIES = new Set<keyof operations>(["reportLeakedKeys"]);
 
 /** Strings whose schema says `x-trim: true` lose surrounding whitespace; every other string (passwords, tokens) is kept as sent. */
 function trimmed(schema: Schema, value: unknown): unknown {
@@ -101,9 +109,10 @@ export const validation = () =>
   new Elysia().macro({
     validate: (id: string) => {
       const op = operationById(id);
+      const rules = { limit: op.maxBodyBytes, keepRaw: SIGNED_BODIES.has(id as keyof operations) };
       return {
         // An operation without a body in openapi.yaml ignores one (a DELETE body means nothing, RFC 9110).
-        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType, op.maxBodyBytes) : null),
+        parse: ({ request, contentType }) => (op.requestBody ? parseJsonBody(request, contentType, rules) : null),
         resolve: ({ params, query, body }) => ({ input: validateInput(op, { params, query, body }) }),
       };
     },
