@@ -1,6 +1,9 @@
 import { writeFileSync } from "node:fs";
+import { type CpuTime, cpuMeter } from "./cpu";
 
 export type LoadResult = { rps: number; p50Ms: number; p99Ms: number; requests: number; errors: number };
+/** What a run cost: the CPU the server's processes and wrk itself used. */
+export type CpuCost = { server: CpuTime; wrk: CpuTime };
 
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
@@ -39,16 +42,28 @@ export function rotatingTokensScript(file: string, tokens: string[], extraHeader
   return file;
 }
 
-export type LoadSpec = { url: string; headers?: Record<string, string>; script?: string; seconds: number; connections: number };
+export type LoadSpec = {
+  url: string;
+  headers?: Record<string, string>;
+  script?: string;
+  seconds: number;
+  connections: number;
+  /** The server's process: when given, the run also measures the CPU it and wrk used. */
+  serverPid?: number;
+};
 
 /** Runs wrk in its own process (one thread: the server and PostgreSQL need the other core). */
-export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
+export async function runWrk(spec: LoadSpec): Promise<LoadResult & { cpu?: CpuCost }> {
   const args = ["wrk", "-t1", `-c${spec.connections}`, `-d${spec.seconds}s`, "--latency"];
   for (const [k, v] of Object.entries(spec.headers ?? {})) args.push("-H", `${k}: ${v}`);
   if (spec.script) args.push("-s", spec.script);
   args.push(spec.url);
+  const server = spec.serverPid === undefined ? undefined : cpuMeter(spec.serverPid);
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   if (code !== 0) throw new Error(`wrk failed (${code}): ${err}`);
-  return parseWrk(out);
+  const result = parseWrk(out);
+  if (!server) return result;
+  const { user, system } = proc.resourceUsage()!.cpuTime;
+  return { ...result, cpu: { server: server.stop(), wrk: { userUs: Number(user), systemUs: Number(system) } } };
 }
