@@ -95,6 +95,8 @@ describe("expiry events", () => {
     expect(patched.status).toBe(200);
     t.clock.advance(15 * DAY); // inside the new warning window
     await t.deps.housekeeping.sweepKeys();
+    // Deliveries are sent concurrently, so order holds only across events already delivered.
+    await rx.waitFor("/extended", 2);
     t.clock.advance(6 * DAY); // past the new expiry
     await t.deps.housekeeping.sweepKeys();
     await rx.waitFor("/extended", 3);
