@@ -3,7 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { apiKeyUsage, batches, jobs, webhookDeliveries } from "../src/db/schema";
 import { claim } from "../src/worker/queue";
 import { type Finished, settle } from "../src/worker/settle";
-import { SettleGroups } from "../src/worker/settle-groups";
+import { settleGroups } from "../src/worker/settle-groups";
 import { type Account, createKey, signUp } from "./helpers/factories";
 import { createTestApp, type TestApp } from "./helpers/harness";
 import { balanceAndLedgerSum, freshOrganization, ledgerKinds } from "./helpers/jobs";
@@ -31,10 +31,10 @@ const submit = async (a: Account, token: string, n: number) => {
   return ids;
 };
 const claimAll = () => claim(t.database.db, "group-worker", 100, t.clock.now(), LEASE, 3);
-/** A SettleGroups whose groups are recorded by size as they go to the database. */
+/** Settle groups whose groups are recorded by size as they go to the database. */
 const watched = () => {
   const sizes: number[] = [];
-  const groups = new SettleGroups(t.database.db, (db, group) => {
+  const groups = settleGroups(t.database.db, (db, group) => {
     sizes.push(group.length);
     return settle(db, group);
   });
@@ -63,7 +63,7 @@ describe("settling finished jobs in groups", () => {
     const failing = new Set([batch.body.data.jobs[1].id, boJobs[1]]);
     const { groups, sizes } = watched();
     const answers = await Promise.all(
-      claimed.map((job) => groups.settle({ job, outcome: failing.has(job.id) ? FAILED : SUCCEEDED, now: t.clock.now() })),
+      claimed.map((job) => groups.run({ job, outcome: failing.has(job.id) ? FAILED : SUCCEEDED, now: t.clock.now() })),
     );
     expect(answers).toEqual([true, true, true, true, true]);
     expect(sizes).toEqual([1, 4]); // the first alone, at once; the four that came meanwhile together
@@ -122,7 +122,7 @@ describe("settling finished jobs in groups", () => {
     const refused = { resultJson: JSON.stringify({ ...RESULT, title: "a\u0000b" }) };
     const { groups, sizes } = watched();
     const answers = await Promise.allSettled(
-      mine.map((job, i) => groups.settle({ job, outcome: i === 2 ? refused : SUCCEEDED, now: t.clock.now() })),
+      mine.map((job, i) => groups.run({ job, outcome: i === 2 ? refused : SUCCEEDED, now: t.clock.now() })),
     );
     expect(answers.map((a) => a.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(sizes).toEqual([1, 3, 1, 1, 1]); // the group of three fails, then each runs alone

@@ -10,7 +10,7 @@ import { withDefaults } from "../modules/jobs/view";
 import { ExtractPool } from "./extract-pool";
 import { type Claimed, claim, failExhausted, heartbeat, requeue } from "./queue";
 import { execute, Interrupted } from "./run";
-import { SettleGroups } from "./settle-groups";
+import { settleGroups } from "./settle-groups";
 import { wakeOnQueuedJobs } from "./wake-up";
 
 type Running = { job: Claimed; controller: AbortController; done: Promise<void> };
@@ -33,7 +33,7 @@ export class Worker {
   private lastSweep = 0;
   private stopped = true;
   private pool: ExtractPool | undefined;
-  private readonly settler: SettleGroups;
+  private readonly settler: ReturnType<typeof settleGroups>;
   private stopWaking: Promise<() => Promise<void>> | undefined;
 
   constructor(
@@ -41,7 +41,7 @@ export class Worker {
     /** Tests resolve names their own way; production uses the system resolver. */
     private readonly lookup?: Lookup,
   ) {
-    this.settler = new SettleGroups(deps.db);
+    this.settler = settleGroups(deps.db);
   }
 
   start(): void {
@@ -126,7 +126,7 @@ export class Worker {
     try {
       const outcome = await execute(job.url, withDefaults(job.options), targetPolicy(config), controller.signal, this.pool!, this.lookup);
       clearInterval(beat);
-      const settled = await this.settler.settle({ job, outcome, now: clock.now() });
+      const settled = await this.settler.run({ job, outcome, now: clock.now() });
       logger.info({
         event: "job_finished",
         jobId: job.id,
