@@ -971,11 +971,13 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every key's totals in one view
+         * Every key's totals, and the project's chart, in one view
          * @description The totals of `getApiKeyUsage` for every key of the project, revoked ones included (newest
-         *     key first), and the project's total. Credits reserved and charged equal the credit
-         *     ledger's entries for the jobs those keys submitted. The default range is the last 30 days,
-         *     at most 400 days. Any member of the organization may read it.
+         *     key first), the project's total, and the project's buckets: per UTC day (or hour), the sum
+         *     of every key's, so a chart of the whole project takes one request. Credits reserved and
+         *     charged equal the credit ledger's entries for the jobs those keys submitted. The default
+         *     range is the last 30 days, at most 400 days; hourly buckets cover the last 90 days only, as
+         *     for `getApiKeyUsage`. Any member of the organization may read it.
          */
         get: operations["getProjectUsage"];
         put?: never;
@@ -1570,7 +1572,14 @@ export interface components {
             key: string;
             keyHint: string;
             createdAt: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description When the new key stops working; null for never.
+             */
+            expiresAt: string | null;
             rolledFromId: components["schemas"]["Id"];
+            /** @description When the old key stops working (its `revokedAt`); now, for a grace of 0. */
+            rolledFromEndsAt: components["schemas"]["Timestamp"];
         };
         ExpiringApiKey: {
             id: components["schemas"]["Id"];
@@ -2117,8 +2126,11 @@ export interface components {
         };
         ProjectUsage: {
             projectId: components["schemas"]["Id"];
+            granularity: components["schemas"]["KeyUsage"]["granularity"];
             from: components["schemas"]["Timestamp"];
             to: components["schemas"]["Timestamp"];
+            /** @description The project's buckets with activity, oldest first, each the sum of every key's. */
+            buckets: components["schemas"]["KeyUsage"]["buckets"];
             keys: {
                 keyId: components["schemas"]["Id"];
                 name: string;
@@ -6181,7 +6193,9 @@ export interface operations {
                      *         "key": "azs_P7IRx19Qb38DGd5J1rSvq4NWeakXxmQ9eAqW04NSLU",
                      *         "keyHint": "NSLU",
                      *         "createdAt": "2026-06-02T09:00:00.000Z",
-                     *         "rolledFromId": "67e0a1b2c3d4e5f6a7b8c9d0"
+                     *         "expiresAt": null,
+                     *         "rolledFromId": "67e0a1b2c3d4e5f6a7b8c9d0",
+                     *         "rolledFromEndsAt": "2026-06-02T10:00:00.000Z"
                      *       }
                      *     }
                      */
@@ -6888,6 +6902,8 @@ export interface operations {
                 from?: components["parameters"]["UsageFrom"];
                 /** @description End of the range (exclusive); defaults to now. */
                 to?: components["parameters"]["UsageTo"];
+                /** @description The size of the project's buckets. */
+                granularity?: "hour" | "day";
             };
             header?: never;
             path: {
@@ -6908,8 +6924,30 @@ export interface operations {
                      * @example {
                      *       "data": {
                      *         "projectId": "67e0a1b2c3d4e5f6a7b8c9d1",
+                     *         "granularity": "day",
                      *         "from": "2026-05-02T09:00:00.000Z",
                      *         "to": "2026-06-01T09:00:00.000Z",
+                     *         "buckets": [
+                     *           {
+                     *             "start": "2026-06-01T00:00:00.000Z",
+                     *             "requests": {
+                     *               "total": 120,
+                     *               "ok": 110,
+                     *               "clientError": 6,
+                     *               "rateLimited": 3,
+                     *               "paymentRequired": 1
+                     *             },
+                     *             "jobs": {
+                     *               "submitted": 40,
+                     *               "succeeded": 37,
+                     *               "failed": 2
+                     *             },
+                     *             "credits": {
+                     *               "reserved": 40,
+                     *               "charged": 37
+                     *             }
+                     *           }
+                     *         ],
                      *         "keys": [
                      *           {
                      *             "keyId": "67e0a1b2c3d4e5f6a7b8c9d4",

@@ -330,7 +330,12 @@ describe("roll", () => {
     const rolled = await roll(old.id, { gracePeriodSeconds: 3600 });
     expect(rolled.status).toBe(201);
     expect(rolled.headers.get("cache-control")).toBe("no-store");
-    expect(rolled.body.data).toMatchObject({ name: "ci", rolledFromId: old.id });
+    expect(rolled.body.data).toMatchObject({
+      name: "ci",
+      rolledFromId: old.id,
+      rolledFromEndsAt: new Date(t.clock.now().getTime() + 3600_000).toISOString(),
+      expiresAt: null,
+    });
     expect(await listed(rolled.body.data.id)).toMatchObject({
       scopes: ["jobs:read"],
       allowedIps: ["127.0.0.1"],
@@ -351,7 +356,9 @@ describe("roll", () => {
 
   test("a grace of 0 ends the old key at once; the default grace is a day", async () => {
     const now = await createKey(t, ada);
-    expect((await roll(now.id, { gracePeriodSeconds: 0 })).status).toBe(201);
+    const ended = await roll(now.id, { gracePeriodSeconds: 0 });
+    expect(ended.status).toBe(201);
+    expect(ended.body.data.rolledFromEndsAt).toBe(t.clock.now().toISOString());
     expect((await t.request("GET", `/projects/${ada.projectId}`, { token: now.key })).status).toBe(401);
     const later = await createKey(t, ada);
     await roll(later.id);
@@ -380,6 +387,7 @@ describe("roll", () => {
     const rolled = await roll(old.id, { gracePeriodSeconds: 0 });
     const expiresAt = new Date((await listed(rolled.body.data.id)).expiresAt).getTime();
     expect(Math.abs(expiresAt - (t.clock.now().getTime() + 30 * DAY))).toBeLessThan(60_000);
+    expect(new Date(rolled.body.data.expiresAt).getTime()).toBe(expiresAt);
   });
 
   test("the same rights as revoking; a bad grace is 400; a revoked key is 404", async () => {

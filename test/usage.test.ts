@@ -76,6 +76,38 @@ describe("requests by outcome", () => {
     expect(daily.body.data.buckets.every((b: { start: string }) => b.start.endsWith("T00:00:00.000Z"))).toBe(true);
   });
 
+  test("the project's buckets are the sum of its keys' (revoked ones included), by day or by hour, in one request", async () => {
+    const ada = await signUp(t, "ada");
+    const [first, second] = [await createKey(t, ada), await createKey(t, ada)];
+    const hour = hourStart(t.clock.now());
+    const row = (keyId: string, hoursAgo: number, ok: number) => ({
+      keyId,
+      granularity: "hour" as const,
+      bucketStart: new Date(hour.getTime() - hoursAgo * 3_600_000),
+      requestsOk: ok,
+      requestsTotal: ok,
+    });
+    await t.deps.db.insert(apiKeyUsage).values([row(first.id, 1, 2), row(second.id, 1, 3), row(second.id, 30, 5)]);
+    const revoked = await t.request("DELETE", `/private/projects/${ada.projectId}/api-keys/${second.id}`, { token: ada.token });
+    expect(revoked.status).toBe(200);
+    const project = (query: string) => t.request("GET", `/private/projects/${ada.projectId}/usage${query}`, { token: ada.token });
+    const hourly = await project("?granularity=hour");
+    expect(hourly.status).toBe(200);
+    expect(hourly.body.data.granularity).toBe("hour");
+    expect(hourly.body.data.buckets.map((b: { start: string; requests: { ok: number } }) => [b.start, b.requests.ok])).toEqual([
+      [new Date(hour.getTime() - 30 * 3_600_000).toISOString(), 5],
+      [new Date(hour.getTime() - 3_600_000).toISOString(), 5],
+    ]);
+    const daily = await project("");
+    expect(daily.body.data.granularity).toBe("day");
+    expect(daily.body.data.buckets.every((b: { start: string }) => b.start.endsWith("T00:00:00.000Z"))).toBe(true);
+    expect(daily.body.data.buckets.reduce((n: number, b: { requests: { ok: number } }) => n + b.requests.ok, 0)).toBe(10);
+    expect(daily.body.data.totals.requests.ok).toBe(10);
+    const tooFar = await project(`?granularity=hour&from=${new Date(t.clock.now().getTime() - 120 * DAY_MS).toISOString()}`);
+    expect(tooFar.status).toBe(400);
+    expect(tooFar.body.error.message).toContain("granularity=day");
+  });
+
   test("after 90 days hourly buckets become daily ones; hourly reads that far back are 400, daily ones still see them", async () => {
     const ada = await signUp(t, "ada");
     const { id } = await createKey(t, ada);
@@ -168,7 +200,8 @@ describe("jobs and credits per key match the ledger", () => {
       await submit(ada.token, "/page"), // a session's job: no key's usage
     ];
     for (const jobId of submitted) await waitForJob(t, ada.token, ada.projectId, jobId);
-    await t.request("DELETE", `/private/projects/${ada.projectId}/api-keys/${second.id}`, { token: ada.token });
+    const revoked = await t.request("DELETE", `/private/projects/${ada.projectId}/api-keys/${second.id}`, { token: ada.token });
+    expect(revoked.status).toBe(200);
     await t.deps.keyUsage.flush();
 
     const res = await t.request("GET", `/private/projects/${ada.projectId}/usage`, { token: ada.token });

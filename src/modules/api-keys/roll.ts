@@ -53,6 +53,8 @@ export async function rollKey(
     rateLimit: old.rateLimit,
     rolledFromId: old.id,
   });
+  /** When the old key stops working, as the statement decided it (a key rolled twice keeps its earlier end). */
+  let oldEndsAt: Date | null = null;
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     // A key rolled twice keeps the earlier end of its grace.
     const [ended] = await tx
@@ -64,6 +66,7 @@ export async function rollKey(
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), notRevoked(now)))
       .returning();
     if (!ended) throw notFound("API key");
+    oldEndsAt = ended.revokedAt;
     await tx.insert(apiKeys).values(row);
     // Subscribers hear of the end when it is decided; `revokedAt` says when it takes effect.
     await enqueueKeyEvent(tx, "api_key.revoked", ended, now);
@@ -81,5 +84,14 @@ export async function rollKey(
       now,
     );
   });
-  return { id: row.id, name: row.name, key, keyHint: row.keyHint, createdAt: now.toISOString(), rolledFromId: old.id };
+  return {
+    id: row.id,
+    name: row.name,
+    key,
+    keyHint: row.keyHint,
+    createdAt: now.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    rolledFromId: old.id,
+    rolledFromEndsAt: (oldEndsAt ?? now).toISOString(),
+  };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type { SessionPrincipal } from "../../auth/principal";
 import { DAY_MS } from "../../clock";
 import type { Db } from "../../db/client";
@@ -83,10 +83,38 @@ async function findKey(db: Db, projectId: string, keyId: string) {
   if (!key) throw notFound("API key");
 }
 
+type Granularity = KeyUsage["granularity"];
+
+/** Hourly buckets exist for the last 90 days only: a range they cannot cover is refused, naming the way out. */
+function checkGranularity(granularity: Granularity, from: Date, to: Date, now: Date): void {
+  if (granularity !== "hour") return;
+  if (from.getTime() < now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS) {
+    throw new ApiError(
+      "validation_failed",
+      `Hourly buckets are kept for ${HOURLY_RETENTION_DAYS} days; for older ranges use granularity=day.`,
+    );
+  }
+  if (to.getTime() - from.getTime() > HOURLY_RETENTION_DAYS * DAY_MS) {
+    throw new ApiError("validation_failed", `Hourly ranges can span at most ${HOURLY_RETENTION_DAYS} days; use granularity=day.`);
+  }
+}
+
 /**
- * One key's buckets (hourly, or daily: the day's hourly rows plus the daily row the roll-up
- * made of older ones) and their totals. Hourly buckets exist for the last 90 days only.
+ * The usage rows `where` selects, summed per bucket, oldest first: hourly, or daily (a day's
+ * hourly rows plus the daily row the roll-up made of older ones). Only buckets with activity.
  */
+async function buckets(db: Db, where: SQL | undefined, granularity: Granularity): Promise<KeyUsage["buckets"]> {
+  const start = granularity === "hour" ? apiKeyUsage.bucketStart : sql<Date>`date_trunc('day', ${apiKeyUsage.bucketStart}, 'UTC')`;
+  const rows = await db
+    .select({ start: sql<string>`to_char(${start} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, ...sums })
+    .from(apiKeyUsage)
+    .where(and(where, granularity === "hour" ? eq(apiKeyUsage.granularity, "hour") : undefined))
+    .groupBy(start)
+    .orderBy(start);
+  return rows.map(({ start, ...s }) => ({ start, ...counts(s) }));
+}
+
+/** One key's buckets and their totals. */
 export async function getKeyUsage(
   deps: Deps,
   principal: SessionPrincipal,
@@ -98,35 +126,23 @@ export async function getKeyUsage(
   const granularity = query.granularity ?? "hour";
   const now = deps.clock.now();
   const { from, to } = timeRange(query, now, DEFAULT_DAYS, MAX_DAYS);
-  if (granularity === "hour" && from.getTime() < now.getTime() - HOURLY_RETENTION_DAYS * DAY_MS) {
-    throw new ApiError(
-      "validation_failed",
-      `Hourly buckets are kept for ${HOURLY_RETENTION_DAYS} days; for older ranges use granularity=day.`,
-    );
-  }
-  if (granularity === "hour" && to.getTime() - from.getTime() > HOURLY_RETENTION_DAYS * DAY_MS) {
-    throw new ApiError("validation_failed", `Hourly ranges can span at most ${HOURLY_RETENTION_DAYS} days; use granularity=day.`);
-  }
+  checkGranularity(granularity, from, to, now);
   await findKey(deps.db, projectId, keyId);
-  const start = granularity === "hour" ? apiKeyUsage.bucketStart : sql<Date>`date_trunc('day', ${apiKeyUsage.bucketStart}, 'UTC')`;
-  const rows = await deps.db
-    .select({ start: sql<string>`to_char(${start} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`, ...sums })
-    .from(apiKeyUsage)
-    .where(and(eq(apiKeyUsage.keyId, keyId), inRange(from, to), granularity === "hour" ? eq(apiKeyUsage.granularity, "hour") : undefined))
-    .groupBy(start)
-    .orderBy(start);
-  const buckets = rows.map(({ start, ...s }) => ({ start, ...counts(s) }));
+  const series = await buckets(deps.db, and(eq(apiKeyUsage.keyId, keyId), inRange(from, to)), granularity);
   return {
     keyId,
     granularity,
     from: from.toISOString(),
     to: to.toISOString(),
-    buckets,
-    totals: buckets.reduce((total, b) => add(total, b), none()),
+    buckets: series,
+    totals: series.reduce((total, b) => add(total, b), none()),
   };
 }
 
-/** Every key of the project (revoked ones too, newest first) with its totals, and the project's total. */
+/**
+ * Every key of the project (revoked ones too, newest first) with its totals, and the project's
+ * total with its buckets (the sum of every key's): a chart of the project in one request.
+ */
 export async function getProjectUsage(
   deps: Deps,
   principal: SessionPrincipal,
@@ -134,20 +150,27 @@ export async function getProjectUsage(
   query: Query<"getProjectUsage">,
 ): Promise<ProjectUsage> {
   await requireProject(deps.db, principal, projectId);
-  const { from, to } = timeRange(query, deps.clock.now(), DEFAULT_DAYS, MAX_DAYS);
+  const granularity = query.granularity ?? "day";
+  const now = deps.clock.now();
+  const { from, to } = timeRange(query, now, DEFAULT_DAYS, MAX_DAYS);
+  checkGranularity(granularity, from, to, now);
   const keys = await deps.db
     .select()
     .from(apiKeys)
     .where(eq(apiKeys.projectId, projectId))
     .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
   const ids = keys.map((k) => k.id);
-  const rows = ids.length
-    ? await deps.db
-        .select({ keyId: apiKeyUsage.keyId, ...sums })
-        .from(apiKeyUsage)
-        .where(and(inArray(apiKeyUsage.keyId, ids), inRange(from, to)))
-        .groupBy(apiKeyUsage.keyId)
-    : [];
+  const ofProject = and(inArray(apiKeyUsage.keyId, ids), inRange(from, to));
+  const [rows, series] = ids.length
+    ? await Promise.all([
+        deps.db
+          .select({ keyId: apiKeyUsage.keyId, ...sums })
+          .from(apiKeyUsage)
+          .where(ofProject)
+          .groupBy(apiKeyUsage.keyId),
+        buckets(deps.db, ofProject, granularity),
+      ])
+    : [[], []];
   const byKey = new Map(rows.map(({ keyId, ...s }) => [keyId, counts(s)]));
   const perKey = keys.map((k) => ({
     keyId: k.id,
@@ -160,8 +183,10 @@ export async function getProjectUsage(
   }));
   return {
     projectId,
+    granularity,
     from: from.toISOString(),
     to: to.toISOString(),
+    buckets: series,
     keys: perKey,
     totals: perKey.reduce((total, k) => add(total, k.totals), none()),
   };

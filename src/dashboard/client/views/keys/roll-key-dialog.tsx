@@ -28,22 +28,18 @@ type RollKeyProps = {
 
 /**
  * Roll: a new key with the same name and limits, shown once; the old key keeps working for the
- * grace period, and the dialog says until when (the server's time, read back after the roll).
+ * grace period, and the dialog says until when (the server's time, from the roll's answer).
  */
 export function RollKeyDialog({ projectId, apiKey, onRolled, onClose, returnFocus }: RollKeyProps) {
   const [grace, setGrace] = useState<Grace>("86400");
-  const [rolled, setRolled] = useState<{ key: string; oldEndsAt: string | null } | null>(null);
+  const [rolled, setRolled] = useState<{ key: string; oldEndsAt: string } | null>(null);
   const guard = useOnceShown(onClose);
   const roll = useAction(async () => {
     const path = { params: { path: { projectId, id: apiKey.id } } };
     const result = await call(() =>
       api.POST("/private/projects/{projectId}/api-keys/{id}/roll", { ...path, body: { gracePeriodSeconds: Number(grace) } }),
     );
-    // The old key's end is the server's to say; a failure to read it back does not lose the new key.
-    const all = await call(() =>
-      api.GET("/private/projects/{projectId}/api-keys", { params: { path: { projectId }, query: { status: "all" } } }),
-    ).catch(() => null);
-    setRolled({ key: result.data.key, oldEndsAt: all?.data.find((k) => k.id === apiKey.id)?.revokedAt ?? null });
+    setRolled({ key: result.data.key, oldEndsAt: result.data.rolledFromEndsAt });
     onRolled();
   });
   const dismiss = () => {
@@ -61,7 +57,7 @@ export function RollKeyDialog({ projectId, apiKey, onRolled, onClose, returnFocu
         <OnceShownKey guard={guard} projectId={projectId} apiKey={rolled.key}>
           <p class="notice" data-old-key-ends>
             The old key <code>{keyDisplay(apiKey.prefix, apiKey.keyHint)}</code>{" "}
-            {rolled.oldEndsAt && new Date(rolled.oldEndsAt) > new Date() ? (
+            {new Date(rolled.oldEndsAt) > new Date() ? (
               <>
                 keeps working until <Time iso={rolled.oldEndsAt} style="exact" />.
               </>

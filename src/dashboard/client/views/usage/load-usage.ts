@@ -40,32 +40,25 @@ export const active = (k: KeyTotals) => k.totals.requests.total + k.totals.jobs.
 
 /**
  * The project's totals per key for the range, and the time series for one key or for the whole
- * project (the sum of its active keys' series: the API has per-key series only). One `to` is used
- * for every request, so the totals and the series cover the same range.
+ * project (the project answer carries its own series). One `to` is used for every request, so the
+ * totals and the series cover the same range.
  */
 export async function loadUsage(projectId: string, range: RangeName, keyId?: string): Promise<UsageData> {
   const { ms, granularity } = RANGES[range];
   const to = new Date();
   const from = new Date(to.getTime() - ms);
-  const query = { from: from.toISOString(), to: to.toISOString() };
-  const project = (await call(() => api.GET("/private/projects/{projectId}/usage", { params: { path: { projectId }, query } }))).data;
-  const ids = keyId ? [keyId] : project.keys.filter(active).map((k) => k.keyId);
-  const perKey = await Promise.all(
-    ids.map((id) =>
-      call(() =>
-        api.GET("/private/projects/{projectId}/api-keys/{id}/usage", {
-          params: { path: { projectId, id }, query: { ...query, granularity } },
-        }),
-      ),
-    ),
-  );
-  const starts = bucketStarts(project.from, project.to, granularity);
+  const query = { from: from.toISOString(), to: to.toISOString(), granularity };
+  const [project, key] = await Promise.all([
+    call(() => api.GET("/private/projects/{projectId}/usage", { params: { path: { projectId }, query } })),
+    keyId
+      ? call(() => api.GET("/private/projects/{projectId}/api-keys/{id}/usage", { params: { path: { projectId, id: keyId }, query } }))
+      : undefined,
+  ]);
+  const starts = bucketStarts(project.data.from, project.data.to, granularity);
   const byStart = new Map(starts.map((start) => [start, zero()]));
-  for (const usage of perKey) {
-    for (const { start, ...counts } of usage.data.buckets) {
-      const slot = byStart.get(new Date(start).toISOString());
-      if (slot) add(slot, counts);
-    }
+  for (const { start, ...counts } of (key ?? project).data.buckets) {
+    const slot = byStart.get(new Date(start).toISOString());
+    if (slot) add(slot, counts);
   }
-  return { range, project, granularity, series: starts.map((start) => ({ start, counts: byStart.get(start)! })) };
+  return { range, project: project.data, granularity, series: starts.map((start) => ({ start, counts: byStart.get(start)! })) };
 }
