@@ -239,7 +239,7 @@ export function createdKeyDetails(row: NewKey) {
 }
 
 /** A key's limits for the audit log: what it may do, from where, and how much. */
-export function settingsDetails(row: Pick<NewKey, "expiresAt" | "scopes" | "allowedIps" | "creditLimit" | "rateLimit">) {
+function settingsDetails(row: Pick<NewKey, "expiresAt" | "scopes" | "allowedIps" | "creditLimit" | "rateLimit">) {
   return {
     expiresAt: row.expiresAt ?? null,
     scopes: row.scopes ?? null,
