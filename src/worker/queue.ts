@@ -2,6 +2,7 @@ import { and, asc, eq, getTableColumns, gte, lt, notInArray, sql } from "drizzle
 import type { Db } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
 import { jobs } from "../db/schema";
+import { hasWord } from "../db/status-literal";
 import type { JobError } from "../modules/jobs/view";
 import { settle } from "./settle";
 
@@ -21,7 +22,7 @@ const claimStatement = preparedPerDatabase((db: Db) => {
   const queued = db
     .select({ id: jobs.id })
     .from(jobs)
-    .where(eq(jobs.status, "queued"))
+    .where(hasWord(jobs.status, "queued"))
     .orderBy(asc(jobs.createdAt))
     .limit(ph("limit"))
     .for("update", { skipLocked: true });
@@ -30,7 +31,7 @@ const claimStatement = preparedPerDatabase((db: Db) => {
     .from(jobs)
     .where(
       and(
-        eq(jobs.status, "running"),
+        hasWord(jobs.status, "running"),
         sql`${jobs.leaseExpiresAt} < ${ph("now")}::timestamptz`,
         sql`${jobs.attempts} < ${ph("maxAttempts")}::int`,
         sql`${jobs.id} <> all(${ph("busy")}::text[])`,
@@ -109,7 +110,7 @@ export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy
     .from(jobs)
     .where(
       and(
-        eq(jobs.status, "running"),
+        hasWord(jobs.status, "running"),
         lt(jobs.leaseExpiresAt, now),
         gte(jobs.attempts, maxAttempts),
         busy.length ? notInArray(jobs.id, busy) : undefined,

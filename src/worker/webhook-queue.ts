@@ -3,6 +3,7 @@ import { NO_REQUEST, recordAuditEvent, SYSTEM } from "../audit/record";
 import type { WebhookSettings } from "../config";
 import type { Db } from "../db/client";
 import { webhookAttempts, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { hasWord } from "../db/status-literal";
 import { newId } from "../ids";
 import type { PostOutcome } from "./webhook-post";
 
@@ -24,8 +25,9 @@ export async function claimDeliveries(db: Db, limit: number, now: Date, leaseMs:
     .where(
       and(
         or(
-          and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)),
-          and(eq(webhookDeliveries.status, "delivering"), lte(webhookDeliveries.leaseExpiresAt, now)),
+          // Each arm on its partial index (webhook_deliveries_due_idx, _lease_idx): the words written out.
+          and(hasWord(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now)),
+          and(hasWord(webhookDeliveries.status, "delivering"), lte(webhookDeliveries.leaseExpiresAt, now)),
         ),
         or(isNull(webhookDeliveries.endpointId), inArray(webhookDeliveries.endpointId, enabledEndpoints)),
       ),
@@ -70,7 +72,7 @@ export async function pruneDeliveries(db: Db, cutoff: Date, batch = 1000): Promi
   const old = db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
-    .where(and(inArray(webhookDeliveries.status, ["succeeded", "failed"]), lte(webhookDeliveries.finishedAt, cutoff)))
+    .where(and(hasWord(webhookDeliveries.status, "succeeded", "failed"), lte(webhookDeliveries.finishedAt, cutoff)))
     .limit(batch);
   let total = 0;
   for (;;) {

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, isNull, notExists, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, notExists } from "drizzle-orm";
 import type { Tx } from "../../db/client";
 import { batches, jobs } from "../../db/schema";
+import { hasWord } from "../../db/status-literal";
 import { enqueueWebhookEvents, type WebhookEvent } from "../webhooks/events";
 import { batchesWithCounts } from "./batch-counts";
 
@@ -26,7 +27,7 @@ export async function completeBatchesIfDone(tx: Tx, batchIds: string[], now: Dat
   const left = tx
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.batchId, batches.id), sql`${jobs.status} in ('queued', 'running')`));
+    .where(and(eq(jobs.batchId, batches.id), hasWord(jobs.status, "queued", "running")));
   const done = await tx
     .update(batches)
     .set({ completedAt: now })
