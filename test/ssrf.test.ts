@@ -179,6 +179,10 @@ describe("the fetcher refuses private targets", () => {
     expect(site.hits.get("/aborted")).toBeUndefined();
   });
 
+  test("a page whose body cannot be decompressed fails the fetch with a sentence", async () => {
+    expect((await failure(get(`${site.url}/gzip-bogus`))).message).toBe("The response body could not be decompressed.");
+  });
+
   test("an unknown name fails as dns_failed", async () => {
     expect((await failure(get("http://nowhere.test/", fakeDns({})))).code).toBe("dns_failed");
   });
@@ -208,6 +212,11 @@ describe("webhooks go out through the same pinned request", () => {
     const answer = await post(`${site.url}/gzip`);
     expect(answer).toMatchObject({ status: 200, error: null });
     expect(answer.body).toContain("<title>Compressed</title>");
+  });
+
+  test("a 2xx whose body cannot be decompressed is still the receiver's answer, not a failure", async () => {
+    expect(await post(`${site.url}/gzip-empty`)).toMatchObject({ status: 204, body: "", error: null });
+    expect(await post(`${site.url}/gzip-bogus`)).toMatchObject({ status: 200, body: "", error: null });
   });
 
   test("a name that never resolves ends the attempt at its timeout", async () => {

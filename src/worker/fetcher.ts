@@ -1,6 +1,6 @@
 import { JobFailure } from "../modules/jobs/failure";
 import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
-import { deadline, pinnedRequest, readCapped } from "./pinned-request";
+import { deadline, pinnedRequest, readCapped, UndecodableBody } from "./pinned-request";
 
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -22,10 +22,8 @@ type Fetched = { statusCode: number; finalUrl: string; contentType: string | nul
 function asFailure(error: unknown, signal: AbortSignal): unknown {
   if (signal.aborted) return signal.reason;
   if (error instanceof JobFailure) return error;
+  if (error instanceof UndecodableBody) return new JobFailure("connection_failed", "The response body could not be decompressed.");
   const code = (error as { code?: string })?.code ?? "";
-  if (code.startsWith("Z_") || code === "ERR_BROTLI_DECOMPRESSION_FAILED") {
-    return new JobFailure("connection_failed", "The response body could not be decompressed.");
-  }
   return new JobFailure(
     "connection_failed",
     `The connection to the target failed (${code || (error as Error)?.message || "unknown error"}).`,
@@ -57,7 +55,8 @@ export async function fetchTarget(request: FetchRequest): Promise<Fetched> {
       const res = await pinnedRequest({ url, method: "GET", headers, policy, lookup, keepAlive: true, signal });
       const location = res.headers.location;
       if (REDIRECTS.has(res.statusCode ?? 0) && location) {
-        res.resume();
+        // Closed, not drained: nothing bounds a redirect's body, and the next hop checks and opens its own.
+        res.destroy();
         if (redirects >= MAX_REDIRECTS)
           throw new JobFailure("too_many_redirects", `The target redirected more than ${MAX_REDIRECTS} times.`);
         url = new URL(location, url);

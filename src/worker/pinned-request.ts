@@ -1,11 +1,11 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable, type Transform } from "node:stream";
 import zlib from "node:zlib";
 import { checkUrl, type Lookup, type Resolved, resolveTarget, type TargetPolicy } from "../modules/jobs/ssrf";
 
 /** One request to a URL a user gave us: a job's page (and each of its redirects) or a webhook. */
-export type PinnedRequest = {
+type PinnedRequest = {
   url: URL;
   method: "GET" | "POST";
   headers: Record<string, string>;
@@ -97,23 +97,27 @@ export async function pinnedRequest(request: PinnedRequest): Promise<IncomingMes
   return send(request, target);
 }
 
-function decoded(res: IncomingMessage): Readable {
+/** The answer's body is not what its `Content-Encoding` says: it could not be decompressed. */
+export class UndecodableBody extends Error {}
+
+function decoderFor(res: IncomingMessage): Transform | undefined {
   switch ((res.headers["content-encoding"] ?? "").toLowerCase()) {
     case "gzip":
     case "x-gzip":
-      return res.pipe(zlib.createGunzip());
+      return zlib.createGunzip();
     case "deflate":
-      return res.pipe(zlib.createInflate());
+      return zlib.createInflate();
     case "br":
-      return res.pipe(zlib.createBrotliDecompress());
+      return zlib.createBrotliDecompress();
     default:
-      return res;
+      return undefined;
   }
 }
 
 /**
  * Reads the body, decompressed, and throws `tooLarge()` as soon as it passes `maxBytes` (at once
  * when an uncompressed answer announces more), so a huge or endless answer costs at most that.
+ * A body that fails to decompress while the connection holds throws UndecodableBody.
  */
 export async function readCapped(res: IncomingMessage, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
   const announced = Number(res.headers["content-length"]);
@@ -121,17 +125,25 @@ export async function readCapped(res: IncomingMessage, maxBytes: number, tooLarg
     res.destroy();
     throw tooLarge();
   }
+  const decoder = decoderFor(res);
+  // pipeline, not pipe: a connection that fails mid-body fails the decoder too, instead of leaving it waiting.
+  const stream: Readable = decoder ? pipeline(res, decoder, () => {}) : res;
   const chunks: Buffer[] = [];
   let total = 0;
-  const stream = decoded(res);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maxBytes) {
-      res.destroy();
-      stream.destroy();
-      throw tooLarge();
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) break;
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    if (decoder && !res.errored) throw new UndecodableBody("The answer's body could not be decompressed.", { cause: error });
+    throw error;
+  }
+  if (total > maxBytes) {
+    res.destroy();
+    stream.destroy();
+    throw tooLarge();
   }
   return Buffer.concat(chunks);
 }

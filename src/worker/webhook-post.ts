@@ -1,6 +1,6 @@
 import { JobFailure } from "../modules/jobs/failure";
 import type { Lookup, TargetPolicy } from "../modules/jobs/ssrf";
-import { deadline, pinnedRequest, readCapped } from "./pinned-request";
+import { deadline, pinnedRequest, readCapped, UndecodableBody } from "./pinned-request";
 
 const USER_AGENT = "AzScraper-Webhooks/0.1";
 /** What the deliveries list keeps of an answer. */
@@ -56,8 +56,12 @@ export async function postWebhook(request: PostRequest): Promise<PostOutcome> {
     const url = new URL(request.url);
     const res = await pinnedRequest({ url, method: "POST", headers, body, policy, lookup, keepAlive: false, signal });
     const status = res.statusCode ?? 0;
-    const answer = await readCapped(res, request.maxResponseBytes, () => new TooLarge(status, request.maxResponseBytes));
-    return { status, body: kept(answer), error: null, durationMs: elapsed() };
+    const answer = await readCapped(res, request.maxResponseBytes, () => new TooLarge(status, request.maxResponseBytes)).catch((error) => {
+      // The receiver has answered: a body we cannot decompress (we never ask for compression) does not undo its status.
+      if (error instanceof UndecodableBody) return null;
+      throw error;
+    });
+    return { status, body: answer ? kept(answer) : "", error: null, durationMs: elapsed() };
   } catch (error) {
     const reason = signal.aborted ? (signal.reason as Error) : (error as Error);
     const message = error instanceof JobFailure ? error.message : reason?.message || "The connection failed.";

@@ -66,6 +66,9 @@ export function startTargetSite(): TargetSite {
       if (path === "/huge") return new Response("x".repeat(3 * 1024 * 1024), { headers: { "content-type": "text/plain" } });
       if (path === "/headers") return html(page(`${request.headers.get("user-agent")} | ${request.headers.get("accept-language")}`));
       if (path === "/json") return Response.json({ hello: "world" });
+      // Answers whose Content-Encoding lies: nothing to decompress, or text that is not gzip.
+      if (path === "/gzip-empty") return new Response(null, { status: 204, headers: { "content-encoding": "gzip" } });
+      if (path === "/gzip-bogus") return new Response("plain text", { headers: { "content-encoding": "gzip" } });
       if (path === "/gzip") {
         return new Response(Bun.gzipSync(Buffer.from(page("Compressed"))), {
           headers: { "content-type": "text/html", "content-encoding": "gzip" },
