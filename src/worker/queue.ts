@@ -1,4 +1,5 @@
-import { and, asc, eq, getTableColumns, gte, lt, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gte, lt, sql } from "drizzle-orm";
+import { noneOf } from "../db/any-of";
 import type { Db } from "../db/client";
 import { preparedPerDatabase } from "../db/prepared";
 import { jobs } from "../db/schema";
@@ -108,14 +109,7 @@ export async function failExhausted(db: Db, now: Date, maxAttempts: number, busy
   const stuck = await db
     .select()
     .from(jobs)
-    .where(
-      and(
-        hasWord(jobs.status, "running"),
-        lt(jobs.leaseExpiresAt, now),
-        gte(jobs.attempts, maxAttempts),
-        busy.length ? notInArray(jobs.id, busy) : undefined,
-      ),
-    )
+    .where(and(hasWord(jobs.status, "running"), lt(jobs.leaseExpiresAt, now), gte(jobs.attempts, maxAttempts), noneOf(jobs.id, busy)))
     .limit(100);
   if (stuck.length === 0) return 0;
   // One group, one statement (in a transaction: whether their projects have webhooks is not known here).

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, notExists } from "drizzle-orm";
+import { and, asc, eq, isNull, notExists } from "drizzle-orm";
+import { anyOf } from "../../db/any-of";
 import type { Tx } from "../../db/client";
 import { batches, jobs } from "../../db/schema";
 import { hasWord } from "../../db/status-literal";
@@ -19,7 +20,7 @@ export async function completeBatchesIfDone(tx: Tx, batchIds: string[], now: Dat
   const open = await tx
     .select({ id: batches.id })
     .from(batches)
-    .where(and(inArray(batches.id, batchIds), isNull(batches.completedAt)))
+    .where(and(anyOf(batches.id, batchIds), isNull(batches.completedAt)))
     .orderBy(asc(batches.id))
     .for("update");
   if (open.length === 0) return [];
@@ -33,7 +34,7 @@ export async function completeBatchesIfDone(tx: Tx, batchIds: string[], now: Dat
     .set({ completedAt: now })
     .where(
       and(
-        inArray(
+        anyOf(
           batches.id,
           open.map((b) => b.id),
         ),
@@ -44,7 +45,7 @@ export async function completeBatchesIfDone(tx: Tx, batchIds: string[], now: Dat
   if (done.length === 0) return [];
   const counted = await batchesWithCounts(
     tx,
-    inArray(
+    anyOf(
       batches.id,
       done.map((b) => b.id),
     ),

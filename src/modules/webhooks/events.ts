@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import type { components } from "../../../generated/openapi";
+import { anyOf } from "../../db/any-of";
 import type { Tx } from "../../db/client";
 import { projects, webhookDeliveries, webhookEndpoints } from "../../db/schema";
 import { newId } from "../../ids";
@@ -98,8 +99,9 @@ function subscribedEndpoints(tx: Tx, events: WebhookEvent[]) {
     .where(
       and(
         eq(webhookEndpoints.enabled, true),
-        or(inArray(webhookEndpoints.projectId, projectIds), inArray(projects.organizationId, organizationIds)),
-        or(...types.map((type) => sql`${webhookEndpoints.events} @> ${JSON.stringify([type])}::jsonb`)),
+        or(anyOf(webhookEndpoints.projectId, projectIds), anyOf(projects.organizationId, organizationIds)),
+        // Subscribed to any of the types: `?|` looks for each among the endpoint's list of event types.
+        sql`${webhookEndpoints.events} ?| ${sql.param(types)}::text[]`,
       ),
     )
     .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id));
@@ -110,7 +112,7 @@ function subscribedEndpoints(tx: Tx, events: WebhookEvent[]) {
  * `alsoTo`: one read of the endpoints and one insert, however many events (a settled group's
  * `job.*` and `batch.completed`). Call it inside the transaction that makes the events true (jobs'
  * final states, a revocation), so they are stored exactly when the change is, and never lost to a
- * crash between the two. Deliveries are queued in the events' order, each event's endpoints oldest first.
+ * crash between the two. (Deliveries go out concurrently: nothing promises their order.)
  */
 export async function enqueueWebhookEvents(tx: Tx, events: WebhookEvent[]): Promise<void> {
   if (events.length === 0) return;
