@@ -1572,13 +1572,13 @@ export interface components {
             key: string;
             keyHint: string;
             createdAt: components["schemas"]["Timestamp"];
-            /**
-             * Format: date-time
-             * @description When the new key stops working; null for never.
-             */
-            expiresAt: string | null;
+            /** @description When the new key stops working; null for never. */
+            expiresAt: components["schemas"]["Timestamp"] | null;
             rolledFromId: components["schemas"]["Id"];
-            /** @description When the old key stops working (its `revokedAt`); now, for a grace of 0. */
+            /**
+             * @description When the old key stops working: the end of its grace (its `revokedAt`), or its own
+             *     expiry if that comes first; now, for a grace of 0.
+             */
             rolledFromEndsAt: components["schemas"]["Timestamp"];
         };
         ExpiringApiKey: {
@@ -6914,7 +6914,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The totals per key and for the project. */
+            /** @description The totals per key and for the project, and the project's buckets. */
             200: {
                 headers: {
                     [name: string]: unknown;

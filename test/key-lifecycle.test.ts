@@ -381,6 +381,19 @@ describe("roll", () => {
     expect(await listed(beas.id)).toMatchObject({ status: "revoked", revokedReason: "member_removed" });
   });
 
+  test("rolled twice, a key keeps the earlier end; one expiring before its grace ends says so", async () => {
+    const twice = await createKey(t, ada);
+    const first = await roll(twice.id, { gracePeriodSeconds: 3600 });
+    const second = await roll(twice.id, { gracePeriodSeconds: 86_400 });
+    expect(second.status).toBe(201);
+    expect(second.body.data.rolledFromEndsAt).toBe(first.body.data.rolledFromEndsAt);
+    expect((await listed(twice.id)).revokedAt).toBe(first.body.data.rolledFromEndsAt);
+
+    const soon = await newKey({ expiresAt: new Date(t.clock.now().getTime() + 3_600_000).toISOString() });
+    const rolled = await roll(soon.id); // the default grace, a day, outlives the key's expiry
+    expect(rolled.body.data.rolledFromEndsAt).toBe((await listed(soon.id)).expiresAt);
+  });
+
   test("an expiring key rolls into one with the same lifetime from now", async () => {
     const old = await newKey({ expiresAt: inDays(30) });
     t.clock.advance(25 * DAY);

@@ -38,24 +38,10 @@ export async function rollKey(
   input: Body<"rollApiKey">,
   context: AuditContext,
 ): Promise<RolledApiKey> {
-  const old = await requireManageableKey(deps, principal, projectId, keyId);
+  const { organizationId } = await requireManageableKey(deps, principal, projectId, keyId);
   const now = deps.clock.now();
   const endsAt = new Date(now.getTime() + (input.gracePeriodSeconds ?? 86_400) * 1000);
-  const { key, row } = newKeyRow(now, {
-    projectId,
-    createdBy: old.createdBy,
-    name: old.name,
-    serviceAccountId: old.serviceAccountId,
-    expiresAt: renewedExpiry(deps, old, now),
-    scopes: old.scopes,
-    allowedIps: old.allowedIps,
-    creditLimit: old.creditLimit,
-    rateLimit: old.rateLimit,
-    rolledFromId: old.id,
-  });
-  /** When the old key stops working, as the statement decided it (a key rolled twice keeps its earlier end). */
-  let oldEndsAt: Date | null = null;
-  await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
+  const { key, row, ended } = await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     // A key rolled twice keeps the earlier end of its grace.
     const [ended] = await tx
       .update(apiKeys)
@@ -66,7 +52,19 @@ export async function rollKey(
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), notRevoked(now)))
       .returning();
     if (!ended) throw notFound("API key");
-    oldEndsAt = ended.revokedAt;
+    // The new key copies the row as locked here: a PATCH committed since the check above is kept.
+    const { key, row } = newKeyRow(now, {
+      projectId,
+      createdBy: ended.createdBy,
+      name: ended.name,
+      serviceAccountId: ended.serviceAccountId,
+      expiresAt: renewedExpiry(deps, ended, now),
+      scopes: ended.scopes,
+      allowedIps: ended.allowedIps,
+      creditLimit: ended.creditLimit,
+      rateLimit: ended.rateLimit,
+      rolledFromId: ended.id,
+    });
     await tx.insert(apiKeys).values(row);
     // Subscribers hear of the end when it is decided; `revokedAt` says when it takes effect.
     await enqueueKeyEvent(tx, "api_key.revoked", ended, now);
@@ -76,14 +74,17 @@ export async function rollKey(
         action: "api_key.rolled",
         actor: actorOf(principal),
         target: { type: "api_key", id: keyId },
-        organizationId: old.organizationId,
+        organizationId,
         projectId,
-        details: { keyHint: old.keyHint, newKeyId: row.id, newKeyHint: row.keyHint, oldKeyEndsAt: ended.revokedAt },
+        details: { keyHint: ended.keyHint, newKeyId: row.id, newKeyHint: row.keyHint, oldKeyEndsAt: ended.revokedAt },
       },
       context,
       now,
     );
+    return { key, row, ended };
   });
+  // The old key stops at the end of its grace, or at its own expiry if that comes first.
+  const oldEndsAt = new Date(Math.min(ended.revokedAt!.getTime(), ended.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
   return {
     id: row.id,
     name: row.name,
@@ -91,7 +92,7 @@ export async function rollKey(
     keyHint: row.keyHint,
     createdAt: now.toISOString(),
     expiresAt: row.expiresAt?.toISOString() ?? null,
-    rolledFromId: old.id,
-    rolledFromEndsAt: (oldEndsAt ?? now).toISOString(),
+    rolledFromId: ended.id,
+    rolledFromEndsAt: oldEndsAt.toISOString(),
   };
 }
