@@ -1,4 +1,3 @@
-import type { Db } from "../../db/client";
 import { StatementGroups } from "../../db/statement-groups";
 import type { Submission, Taken } from "./submit-statement";
 
@@ -6,9 +5,6 @@ type Run = (submission: Submission) => Promise<Taken>;
 
 /** At most this many submits share one statement. */
 const MAX_GROUP = 200;
-
-/** One set of groups per database: a database belongs to one server (or one test app) and its `run`. */
-const groupsOf = new WeakMap<Db, StatementGroups<Submission, Taken>>();
 
 /** The submits of a group as ONE submission: n tokens and n credits, at the latest of their times. */
 function merged(group: Submission[]): Submission {
@@ -23,17 +19,14 @@ function merged(group: Submission[]): Submission {
  * run one statement at a time anyway. Grouped, the hot rows are locked once per group instead of
  * once per submit. A group refused as a whole (a limit or the balance falls short of all of it)
  * or failed runs again submit by submit, so each gets exactly the answer it would have had alone.
+ * `run` runs one submission (alone or merged); call `.run(submission, callerKey(submission))`.
  */
-export function submitGrouped(db: Db, submission: Submission, run: Run): Promise<Taken> {
-  let groups = groupsOf.get(db);
-  if (!groups) {
-    groups = new StatementGroups(async (group) => {
-      if (group.length === 1) return [await run(group[0]!)];
-      const taken = await run(merged(group));
-      return group.map(() => taken);
-    }, MAX_GROUP);
-    groupsOf.set(db, groups);
-  }
-  const key = [submission.projectId, submission.userId, submission.apiKeyId, submission.caller.bucket, submission.project.bucket].join("|");
-  return groups.run(submission, key);
-}
+export const submitGroups = (run: Run) =>
+  new StatementGroups<Submission, Taken>(async (group) => {
+    if (group.length === 1) return [await run(group[0]!)];
+    const taken = await run(merged(group));
+    return group.map(() => taken);
+  }, MAX_GROUP);
+
+/** Submits share a statement only with those of the same caller to the same project. */
+export const callerKey = (s: Submission) => [s.projectId, s.userId, s.apiKeyId, s.caller.bucket, s.project.bucket].join("|");

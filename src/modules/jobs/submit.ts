@@ -13,7 +13,7 @@ import { creditPeriod, keyCreditLimitError } from "../credits/key-credit-cap";
 import { consume, type Limit, rateLimitHeaders, refusal } from "../rate-limit";
 import { enqueueWebhookEvent } from "../webhooks/events";
 import { normalizeSelectors } from "./selector-options";
-import { submitGrouped } from "./submit-groups";
+import { callerKey, submitGroups } from "./submit-groups";
 import { runSubmission, type Submission, SubmissionRefused, type Taken } from "./submit-statement";
 import { checkTargetUrl, targetPolicy } from "./target-url";
 import { DEFAULT_OPTIONS, type JobOptions, type JobView, jobView, withDefaults } from "./view";
@@ -128,6 +128,24 @@ const bucketsTaken = (limits: Limit[], taken: Taken) =>
     { limit: limits[1]!, tokens: taken.projectTokens },
   ]);
 
+/** One submission statement (a submit alone, or a group merged), then its `credits.low` notice. */
+async function submitOne(deps: Deps, submission: Submission): Promise<Taken> {
+  const taken = await retryOnConflict(() => runSubmission(deps.db, submission));
+  await announceLowBalance(deps, submission, taken);
+  return taken;
+}
+
+/** One set of submit groups per server (per `deps`): groups never mix two databases. */
+const groups = new WeakMap<Deps, ReturnType<typeof submitGroups>>();
+function groupsOf(deps: Deps) {
+  let mine = groups.get(deps);
+  if (!mine) {
+    mine = submitGroups((submission) => submitOne(deps, submission));
+    groups.set(deps, mine);
+  }
+  return mine;
+}
+
 /**
  * The submission statement's answer as headers, or its refusal as the ApiError to throw. A single
  * submit without an Idempotency-Key may share its statement with others of the same caller
@@ -141,14 +159,9 @@ export async function submitOnce(
   principal: Principal,
 ): Promise<Record<string, string>> {
   const groupable = submission.batch === null && submission.jobIdempotencyKey === null && submission.jobs.length === 1;
-  const run = async (s: Submission) => {
-    const taken = await retryOnConflict(() => runSubmission(deps.db, s));
-    await announceLowBalance(deps, s, taken);
-    return taken;
-  };
   let taken: Taken;
   try {
-    taken = await (groupable ? submitGrouped(deps.db, submission, run) : run(submission));
+    taken = await (groupable ? groupsOf(deps).run(submission, callerKey(submission)) : submitOne(deps, submission));
   } catch (error) {
     if (!(error instanceof SubmissionRefused)) throw error;
     throw await refusalError(deps, error, limits, submission.projectId, needed, submission.now, principal);
