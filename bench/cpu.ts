@@ -9,8 +9,9 @@ const US_PER_TICK = 10_000;
 /** A process's CPU time so far (all its threads), from /proc/PID/stat; zero once it is gone. */
 function cpuOf(pid: number): CpuTime {
   try {
-    // Fields after the command name, which may hold spaces, closes with ")".
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // The fields after the command name: it is in parentheses and may itself hold spaces and ")".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return { userUs: Number(fields[11]) * US_PER_TICK, systemUs: Number(fields[12]) * US_PER_TICK };
   } catch {
     return { userUs: 0, systemUs: 0 };

@@ -225,6 +225,8 @@ try {
    * What two processes can give on this machine at most: wrk, the two servers and the kernel's
    * loopback work share its cores, so no server can answer faster than cores / (server + wrk CPU
    * per request). Against one process, that ceiling says whether the 1.2× target fits here at all.
+   * An upper bound: it leaves out this process (it drains the servers' logs), and counts the cores
+   * the OS reports, not a cgroup's quota.
    */
   const two = row("GET /health, WEB_CONCURRENCY=2");
   const twoProcessCeiling = cpus().length / ((two.serverCpuUs + two.wrkCpuUs) / 1e6);

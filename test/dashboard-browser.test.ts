@@ -194,11 +194,13 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: sign-in, keys, s
     const used = await createKeyInDialog(page, "price-tracker");
     await createKeyInDialog(page, "staging-crawler");
     expect(await jobsStatus(projectId(), used)).toBe(200);
-    await Bun.sleep(300); // lastUsedAt is flushed every KEY_USAGE_FLUSH_MS (50 ms here)
-    await page.getByRole("link", { name: "Jobs" }).click(); // opening the tab again loads fresh data
-    await page.getByRole("link", { name: "API keys" }).click();
     const lastUsed = row("price-tracker").locator('td[data-label="Last used"] time');
-    await text(lastUsed, "just now");
+    // lastUsedAt is flushed every KEY_USAGE_FLUSH_MS (50 ms here); opening the tab again loads fresh data.
+    await eventually("the keys tab to show the key's last use", async () => {
+      await page.getByRole("link", { name: "Jobs" }).click();
+      await page.getByRole("link", { name: "API keys" }).click();
+      expect((await lastUsed.textContent({ timeout: 2000 }))?.trim()).toBe("just now");
+    });
     expect(await lastUsed.getAttribute("title")).toMatch(/\d{4}/);
     await text(row("staging-crawler").locator('td[data-label="Last used"]'), "Never");
     await count(page.locator("tbody tr"), 4);

@@ -40,8 +40,11 @@ export async function startServerAndBrowser(env: Record<string, string> = {}, { 
     throw error;
   });
   const close = async () => {
-    await browser.close();
-    await server.stop();
+    try {
+      await browser.close();
+    } finally {
+      await server.stop(); // a browser that fails to close must not leave the server and its database behind
+    }
   };
   const { context } = browser;
   const consoleErrors: string[] = [];

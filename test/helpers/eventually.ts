@@ -10,6 +10,8 @@ export async function eventually<T>(awaited: string, check: () => Promise<T> | T
     try {
       return await check();
     } catch (error) {
+      // A bug in the check (a 404's missing body read as data, say) will not heal by waiting.
+      if (error instanceof TypeError || error instanceof ReferenceError) throw error;
       if (Date.now() > deadline) {
         const last = error instanceof Error ? error.message : String(error);
         throw new Error(`Waited ${timeoutMs} ms for ${awaited}; the last check said: ${last}`, { cause: error });
