@@ -375,6 +375,17 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser: jobs, credits, m
       },
       { timeoutMs: 20_000 },
     );
+    // The project's chart comes with the project's usage: one request, none per key.
+    const usageCalls: string[] = [];
+    const onRequest = (request: { url(): string }) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith("/usage")) usageCalls.push(path);
+    };
+    page.on("request", onRequest);
+    await page.reload();
+    await visible(page.locator("[data-usage-totals]"));
+    page.off("request", onRequest);
+    expect(usageCalls).toEqual([`/private/projects/${projectId}/usage`]);
     await checkView(page, "usage", () => visible(page.locator("[data-usage-totals]")));
 
     // A key's name in the table opens its own charts, as the Key filter does.
