@@ -8,7 +8,7 @@ import type { Body, Reply } from "../../http/types";
 import { actorOf } from "../audit/actor";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { maxExpiry, notRevoked } from "./key-settings";
-import { newKeyRow, requireManageableKey } from "./service";
+import { newKeyRow, newKeyView, requireManageableKey } from "./service";
 
 type RolledApiKey = Reply<"rollApiKey", 201>["data"];
 
@@ -86,12 +86,7 @@ export async function rollKey(
   // The old key stops at the end of its grace, or at its own expiry if that comes first.
   const oldEndsAt = new Date(Math.min(ended.revokedAt!.getTime(), ended.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY));
   return {
-    id: row.id,
-    name: row.name,
-    key,
-    keyHint: row.keyHint,
-    createdAt: now.toISOString(),
-    expiresAt: row.expiresAt?.toISOString() ?? null,
+    ...newKeyView(row, key, now),
     rolledFromId: ended.id,
     rolledFromEndsAt: oldEndsAt.toISOString(),
   };

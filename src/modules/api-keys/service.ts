@@ -106,12 +106,7 @@ export async function createKey(
     );
   });
   return {
-    id: row.id,
-    name: row.name,
-    key,
-    keyHint: row.keyHint,
-    createdAt: now.toISOString(),
-    expiresAt: row.expiresAt?.toISOString() ?? null,
+    ...newKeyView(row, key, now),
     ...limitsView({
       scopes: row.scopes ?? null,
       allowedIps: row.allowedIps ?? null,
@@ -228,6 +223,18 @@ export async function revokeKey(
     if (!revoked) throw notFound("API key");
     await recordKeyEnded(tx, revoked, { actor: actorOf(principal), organizationId: key.organizationId, context }, now);
   });
+}
+
+/** What the answer that creates a key (a create, a roll) shows of it: the only time the secret is shown. */
+export function newKeyView(row: NewKey, key: string, now: Date) {
+  return {
+    id: row.id,
+    name: row.name,
+    key,
+    keyHint: row.keyHint,
+    createdAt: now.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+  };
 }
 
 /**
