@@ -5,10 +5,11 @@ import { apiKeys } from "../../db/schema";
 import type { Deps } from "../../deps";
 import { notFound } from "../../http/errors";
 import type { Body, Reply } from "../../http/types";
+import { requireProject } from "../access";
 import { actorOf } from "../audit/actor";
 import { enqueueKeyEvent } from "../webhooks/api-key-events";
 import { maxExpiry, notRevoked } from "./key-settings";
-import { newKeyRow, newKeyView, requireManageableKey } from "./service";
+import { newKeyRow, newKeyView, requireMayManage } from "./service";
 
 type RolledApiKey = Reply<"rollApiKey", 201>["data"];
 
@@ -38,7 +39,7 @@ export async function rollKey(
   input: Body<"rollApiKey">,
   context: AuditContext,
 ): Promise<RolledApiKey> {
-  const { organizationId } = await requireManageableKey(deps, principal, projectId, keyId);
+  const { organizationId, role } = await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
   const endsAt = new Date(now.getTime() + (input.gracePeriodSeconds ?? 86_400) * 1000);
   const { key, row, ended } = await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
@@ -52,7 +53,8 @@ export async function rollKey(
       .where(and(eq(apiKeys.id, keyId), eq(apiKeys.projectId, projectId), notRevoked(now)))
       .returning();
     if (!ended) throw notFound("API key");
-    // The new key copies the row as locked here: a PATCH committed since the check above is kept.
+    requireMayManage(ended, principal, role);
+    // The new key copies the row as this statement locked it, so no concurrent PATCH is undone.
     const { key, row } = newKeyRow(now, {
       projectId,
       createdBy: ended.createdBy,

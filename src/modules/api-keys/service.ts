@@ -119,25 +119,13 @@ export async function createKey(
 
 /**
  * Changing, rolling and revoking are for the key's creator or an owner/admin of the organization;
- * a service account's key, for an owner/admin only.
+ * a service account's key, for an owner/admin only. Checked on the row the change's transaction
+ * locked (a refusal rolls it back), so each change reads its key once.
  */
-function requireMayManage(key: Pick<KeyRow, "createdBy" | "serviceAccountId">, principal: SessionPrincipal, role: Role): void {
+export function requireMayManage(key: Pick<KeyRow, "createdBy" | "serviceAccountId">, principal: SessionPrincipal, role: Role): void {
   if ((key.createdBy !== principal.user.id || key.serviceAccountId) && role === "member") {
     throw new ApiError("forbidden", "Only the key's creator or an owner or admin of the organization can change this key.");
   }
-}
-
-/** A key of the project the principal may manage (see `requireMayManage`); revoked keys are 404. */
-export async function requireManageableKey(deps: Deps, principal: SessionPrincipal, projectId: string, keyId: string) {
-  const project = await requireProject(deps.db, principal, projectId);
-  const [key] = await deps.db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.id, keyId), active(projectId, deps.clock.now())))
-    .limit(1);
-  if (!key) throw notFound("API key");
-  requireMayManage(key, principal, project.role);
-  return { ...key, organizationId: project.organizationId };
 }
 
 /**
@@ -212,7 +200,7 @@ export async function revokeKey(
   keyId: string,
   context: AuditContext,
 ): Promise<void> {
-  const key = await requireManageableKey(deps, principal, projectId, keyId);
+  const project = await requireProject(deps.db, principal, projectId);
   const now = deps.clock.now();
   await deps.invalidation.commit({ kind: "key", keyId }, async (tx) => {
     const [revoked] = await tx
@@ -221,7 +209,8 @@ export async function revokeKey(
       .where(and(eq(apiKeys.id, keyId), active(projectId, now)))
       .returning();
     if (!revoked) throw notFound("API key");
-    await recordKeyEnded(tx, revoked, { actor: actorOf(principal), organizationId: key.organizationId, context }, now);
+    requireMayManage(revoked, principal, project.role);
+    await recordKeyEnded(tx, revoked, { actor: actorOf(principal), organizationId: project.organizationId, context }, now);
   });
 }
 
