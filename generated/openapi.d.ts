@@ -1036,7 +1036,8 @@ export interface paths {
          *     a failed or canceled job's reserved credit is released.
          *
          *     Send an `Idempotency-Key` to retry safely: a second request with the same key in the same
-         *     project returns the first job (with `Idempotent-Replayed: true`) and reserves nothing.
+         *     project returns the first job (with `Idempotent-Replayed: true`) and reserves nothing; the
+         *     same key with a different URL, options or `webhook.url` is 409 `idempotency_key_reused`.
          *     Submissions are rate-limited per key (or per user with a dashboard session) and per project.
          */
         post: operations["createJob"];
@@ -7413,7 +7414,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "idempotency_key_reused",
-                     *         "message": "This Idempotency-Key was already used for a different URL or options. Use a new key for a new job.",
+                     *         "message": "This Idempotency-Key was already used for a different URL, options or webhook. Use a new key for a new job.",
                      *         "requestId": "req_0f2c9a7e51b84d3f"
                      *       }
                      *     }

@@ -88,9 +88,7 @@ function settleStatement(group: Finished[]) {
       returning 1
     ),
     announced as (select pg_notify(${JOB_FINISHED_CHANNEL}, string_agg(id, ',')) from done having count(*) > 0)
-    select id, (select count(*) from ledger) as ledger, (select count(*) from refunded) as refunded,
-      (select count(*) from usage) as counted, (select count(*) from announced) as announced
-    from done`;
+    select id, (select count(*) from announced) as announced from done`;
 }
 
 /** Settles `group` in one statement; answers the ids it settled. */
@@ -116,13 +114,12 @@ export async function settle(db: Db, group: Finished[]): Promise<boolean[]> {
   return db.transaction(async (tx) => {
     const settled = await run(tx, group);
     const ended = group.filter((f) => settled.has(f.job.id));
-    const jobEvents = ended
-      .filter(needsEvent)
-      .map(({ job, outcome, now }) =>
-        "error" in outcome
-          ? jobEvent(job, { status: "failed", error: outcome.error, finishedAt: now })
-          : jobEvent(job, { status: "succeeded", error: null, finishedAt: now }),
-      );
+    const jobEvents = ended.filter(needsEvent).map(({ job, outcome, now }) =>
+      jobEvent(job, {
+        ...("error" in outcome ? { status: "failed", error: outcome.error } : { status: "succeeded", error: null }),
+        finishedAt: now,
+      }),
+    );
     const batchIds = [...new Set(ended.flatMap((f) => (f.job.batchId ? [f.job.batchId] : [])))];
     const latest = new Date(Math.max(...group.map((f) => f.now.getTime())));
     const batchEvents = await completeBatchesIfDone(tx, batchIds, latest);

@@ -1,4 +1,4 @@
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import type { components } from "../../../generated/openapi";
 import { anyOf } from "../../db/any-of";
 import type { Tx } from "../../db/client";
@@ -40,27 +40,24 @@ function insertDeliveries(tx: Tx, deliveries: NewDelivery[]) {
   const input = sql`jsonb_to_recordset(${rows}::jsonb)
     as x(id text, "projectId" text, "endpointId" text, url text, type text, payload text, at timestamptz)`;
   // Every column, in the table's order: Drizzle refuses any other, so a new column fails here, loudly.
-  return tx
-    .insert(webhookDeliveries)
-    .select((qb) =>
-      qb
-        .select({
-          id: sql`x.id`.as("id"),
-          projectId: sql`x."projectId"`.as("project_id"),
-          endpointId: sql`x."endpointId"`.as("endpoint_id"),
-          url: sql`x.url`.as("url"),
-          eventType: sql`x.type`.as("event_type"),
-          payload: sql`x.payload`.as("payload"),
-          status: sql`'pending'`.as("status"),
-          attempts: sql`0`.as("attempts"),
-          nextAttemptAt: sql`x.at`.as("next_attempt_at"),
-          leaseExpiresAt: sql`null::timestamptz`.as("lease_expires_at"),
-          createdAt: sql`x.at`.as("created_at"),
-          finishedAt: sql`null::timestamptz`.as("finished_at"),
-        })
-        .from(input),
-    )
-    .returning();
+  return tx.insert(webhookDeliveries).select((qb) =>
+    qb
+      .select({
+        id: sql`x.id`.as("id"),
+        projectId: sql`x."projectId"`.as("project_id"),
+        endpointId: sql`x."endpointId"`.as("endpoint_id"),
+        url: sql`x.url`.as("url"),
+        eventType: sql`x.type`.as("event_type"),
+        payload: sql`x.payload`.as("payload"),
+        status: sql`'pending'`.as("status"),
+        attempts: sql`0`.as("attempts"),
+        nextAttemptAt: sql`x.at`.as("next_attempt_at"),
+        leaseExpiresAt: sql`null::timestamptz`.as("lease_expires_at"),
+        createdAt: sql`x.at`.as("created_at"),
+        finishedAt: sql`null::timestamptz`.as("finished_at"),
+      })
+      .from(input),
+  );
 }
 
 /** Queues one delivery per destination; the worker sends them (src/worker/webhook-delivery.ts). */
@@ -69,7 +66,7 @@ export async function queueDeliveries(tx: Tx, destinations: Destination[], type:
   return insertDeliveries(
     tx,
     destinations.map((d) => ({ ...d, type, body, now })),
-  );
+  ).returning();
 }
 
 /** One event to queue: whom it concerns, what happened and when, and any destination of its own (`alsoTo`), such as a job's `webhook.url`. */
@@ -99,7 +96,17 @@ function subscribedEndpoints(tx: Tx, events: WebhookEvent[]) {
     .where(
       and(
         eq(webhookEndpoints.enabled, true),
-        or(anyOf(webhookEndpoints.projectId, projectIds), anyOf(projects.organizationId, organizationIds)),
+        // Only the scopes there are, each through webhook_endpoints_project_idx: an OR across the
+        // join's two tables could only be checked after joining every enabled endpoint.
+        or(
+          projectIds.length ? anyOf(webhookEndpoints.projectId, projectIds) : undefined,
+          organizationIds.length
+            ? inArray(
+                webhookEndpoints.projectId,
+                tx.select({ id: projects.id }).from(projects).where(anyOf(projects.organizationId, organizationIds)),
+              )
+            : undefined,
+        ),
         // Subscribed to any of the types: `?|` looks for each among the endpoint's list of event types.
         sql`${webhookEndpoints.events} ?| ${sql.param(types)}::text[]`,
       ),
