@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { throwawayPostgres } from "../test/helpers/database";
 import { type StartedServer, startServer } from "../test/helpers/server";
 import { createKeyVia, seedUser } from "../test/reliability/processes";
-import { rssMiB } from "./report";
+import { median, rssMiB } from "./report";
 import { type LoadResult, runWrk } from "./wrk";
 
 export type EmbeddedRow = LoadResult & {
@@ -55,7 +55,6 @@ export async function benchEmbedded(adminUrl: string, seconds: number, rounds: n
         );
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const rows: EmbeddedRow[] = servers.map((s) => {
       const rs = results.get(s.label)!;
       return {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { type StartedServer, startServer } from "../test/helpers/server";
 import { perRequest } from "./cpu";
 import { fetchExtractLoop, finished, grantCredits, postScript } from "./jobs-load";
-import { machine, rssMiB } from "./report";
+import { machine, median, rssMiB } from "./report";
 import { benchDatabase, seedProject } from "./seed";
 import { type CpuCost, type LoadResult, type LoadSpec, runWrk } from "./wrk";
 
@@ -47,7 +47,6 @@ const database = async () => {
   databases.push(db);
   return db;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
  * A server with its worker on a fresh database, 2,000 jobs submitted in batches: jobs finished per

@@ -9,6 +9,7 @@
 import { Elysia } from "elysia";
 import { jsonLogger } from "../src/http/logger";
 import { type StartedServer, startServer } from "../test/helpers/server";
+import { median } from "./report";
 import { runWrk } from "./wrk";
 
 const APPS = {
@@ -74,7 +75,6 @@ if (variant) {
         rps.get(app)!.push((await runWrk({ url: url(app), connections: 50, seconds })).rps);
       }
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const raw = median(rps.get("raw")!);
     console.log("| app | req/s | × raw Bun |\n|---|---:|---:|");
     for (const app of apps) {

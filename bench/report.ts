@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { cpus, type as osType, release, totalmem } from "node:os";
 
+/** The middle value (the upper middle for an even count): rounds are summarised by it, not by the mean. */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 /** Resident memory of a process, from /proc (Linux). */
 export const rssMiB = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024);
 

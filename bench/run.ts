@@ -15,7 +15,7 @@ import { TEST_JWT_SECRET } from "../test/helpers/harness";
 import { type StartedServer, startServer } from "../test/helpers/server";
 import { measureAuthCost } from "./auth-cost";
 import { benchEmbedded } from "./embedded";
-import { machine, printReport, rssMiB } from "./report";
+import { machine, median, printReport, rssMiB } from "./report";
 import { benchDatabase, fillKeys, seedProject } from "./seed";
 import { measureTimingGap } from "./timing";
 import { type LoadResult, type LoadSpec, rotatingTokensScript, runWrk } from "./wrk";
@@ -138,7 +138,6 @@ try {
       );
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const rows = cases.map((c) => {
     const rs = results.get(c.label)!;
     return {

@@ -28,7 +28,10 @@ type Unsafe = Sql["unsafe"];
  * the statement to learn the parameter types, then binds): every ordinary query paid a round trip
  * and the parse. Named, each distinct statement text is parsed once per connection (connections
  * live 30 s, which bounds how many a connection keeps). Transactions and savepoints hand Drizzle
- * a client of their own, wrapped the same way.
+ * a client of their own, wrapped the same way. Two consequences for every statement: a list goes
+ * as one array parameter (`anyOf`, src/db/any-of.ts), so its length does not make a new text;
+ * and a condition a partial index depends on is written into the SQL (`hasWord`,
+ * src/db/status-literal.ts), since a generic plan cannot match a bound value to the index.
  */
 function preparedByDefault<S extends Sql | postgres.TransactionSql>(sql: S): S {
   return new Proxy(sql, {

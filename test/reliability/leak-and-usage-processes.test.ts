@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateApiKey, hashApiKey } from "../../src/auth/api-key-format";
+import { eventually } from "../helpers/eventually";
 import { type StartedServer, startServer } from "../helpers/server";
 import { ADMIN_URL, call, createKeyVia, type Seeded, seedUser, type ThrowawayDatabase, throwawayDatabase } from "./processes";
 
@@ -60,13 +61,15 @@ describe.skipIf(!ADMIN_URL)("two server processes", () => {
     const statuses = (await Promise.all([burst(a.baseUrl, perProcess.a), burst(b.baseUrl, perProcess.b)])).flat();
     expect(statuses.every((s) => s === 200)).toBe(true);
     const expected = perProcess.a + perProcess.b;
-    // Both flush every 200 ms; poll until the sum has landed (or give up after 10 s).
-    let total = 0;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await Bun.sleep(100)) {
-      const usage = await call(a.baseUrl, "GET", `/private/projects/${owner.projectId}/api-keys/${id}/usage`, { token: owner.token });
-      total = usage.body.data.totals.requests.total;
-      if (total >= expected) break;
-    }
+    // Both flush every 200 ms: wait until the sum has landed.
+    await eventually(
+      `the usage total to reach ${expected}`,
+      async () => {
+        const usage = await call(a.baseUrl, "GET", `/private/projects/${owner.projectId}/api-keys/${id}/usage`, { token: owner.token });
+        expect(usage.body.data.totals.requests.total).toBeGreaterThanOrEqual(expected);
+      },
+      { everyMs: 100 },
+    );
     await Bun.sleep(500); // one more flush round on each: nothing more may arrive
     const final = await call(a.baseUrl, "GET", `/private/projects/${owner.projectId}/api-keys/${id}/usage`, { token: owner.token });
     expect(final.body.data.totals.requests).toEqual({ total: expected, ok: expected, clientError: 0, rateLimited: 0, paymentRequired: 0 });
